@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using KaizalaBatch.Diagnostics;
+
+namespace KaizalaBatch.Planning;
+
+/// <summary>A local file that stands where the API takes a mediaResource string. The sender uploads it
+/// (once per <see cref="ContentHash"/>) and puts the returned mediaResource at <see cref="JsonPath"/>.</summary>
+/// <param name="JsonPath">Where in the request body the object <c>{ "file": ... }</c> stands, as a JSON Pointer
+/// relative to the <c>actionBody</c> (for example <c>/mediaResource</c>, <c>/choices/1/image</c>).</param>
+/// <param name="FullPath">The file's absolute path.</param>
+/// <param name="ContentHash">Lower-case hex SHA-256 of the file's bytes.</param>
+/// <param name="MimeType">The MIME type sent with the upload, from the extension.</param>
+public sealed record MediaFile(string JsonPath, string FullPath, string ContentHash, string MimeType);
+
+/// <summary>One item, fully rendered and checked: one POST of one Action to one group (SPEC section 2).</summary>
+/// <param name="Action">The run file's action name.</param>
+/// <param name="Key">The item's key within its action; (Action, Key) is its identity.</param>
+/// <param name="GroupId">The target group's GUID, normalised to lower-case "D" format when valid.</param>
+/// <param name="ActionType">PascalCase action type (Job, Survey, ..., Custom).</param>
+/// <param name="PackageId">For Custom: the Action package id, sent as <c>id</c>.</param>
+/// <param name="Body">The normalised actionBody with defaults filled in; media files still as <c>{ "file": ... }</c>.
+/// Null only when rendering failed before a body existed.</param>
+/// <param name="Extra">Top-level request fields besides actionType/id/actionBody (Custom: subscribers, sendToAllSubscribers).</param>
+/// <param name="ContentHash">Lower-case hex SHA-256 over group, type, package, body and extra, with media files
+/// counted by their content hash. Stable across runs and machines.</param>
+/// <param name="Rows">The CSV data rows (1-based, header excluded) the item came from.</param>
+/// <param name="Errors">Validation errors; an item with any is <see cref="ItemState.Invalid"/> and is never sent.</param>
+public sealed record RenderedItem(
+    string Action,
+    string Key,
+    string GroupId,
+    string ActionType,
+    string? PackageId,
+    JsonObject? Body,
+    JsonObject? Extra,
+    IReadOnlyList<MediaFile> Media,
+    string ContentHash,
+    IReadOnlyList<long> Rows,
+    IReadOnlyList<Diagnostic> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
