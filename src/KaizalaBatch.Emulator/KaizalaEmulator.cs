@@ -183,30 +183,21 @@ public sealed class KaizalaEmulator : IAsyncDisposable
             return;
         }
 
-        string outcome;
         try
         {
             await next(http).ConfigureAwait(false);
-            outcome = http.Items[Service.OutcomeKey] as string ?? http.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
+            service.Record(http, http.Response.StatusCode.ToString(CultureInfo.InvariantCulture));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || service.Stopping.IsCancellationRequested)
         {
-            outcome = "client-abort";
+            service.Record(http, "client-abort");
             http.Abort();
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {
             // An emulator bug: say so in the answer rather than hiding it behind a bare 500.
-            outcome = "500";
+            service.Record(http, "500");
             await Answers.Error(StatusCodes.Status500InternalServerError, "EmulatorBug", e.ToString()).ExecuteAsync(http).ConfigureAwait(false);
-        }
-
-        var route = http.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>()?.Template ?? "(unmatched)";
-        service.Stats.Record(route, outcome);
-        if (service.Options.Log is { } log)
-        {
-            var call = http.Items[Service.CallNumberKey] is long n ? n.ToString(CultureInfo.InvariantCulture) : "-";
-            log($"{call} {http.Request.Method} {http.Request.Path}{http.Request.QueryString} → {outcome}");
         }
     }
 
