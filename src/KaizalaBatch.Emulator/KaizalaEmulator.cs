@@ -65,6 +65,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         EmulatorOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
