@@ -54,7 +54,10 @@ public sealed record EmulatorOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>When set, receives one line per API call (number, method, path, outcome). Quiet by default.</summary>
+    /// <summary>
+    /// When set, receives one line per API call (number, method, path, outcome), possibly from
+    /// several threads at once. Quiet by default.
+    /// </summary>
     public Action<string>? Log { get; init; }
 
     /// <summary>Throws when a value makes no sense (a negative limit, a rate outside 0..1, rates adding up past 1, ...).</summary>

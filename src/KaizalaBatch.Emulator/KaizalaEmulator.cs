@@ -194,6 +194,12 @@ public sealed class KaizalaEmulator : IAsyncDisposable
             service.Record(http, "client-abort");
             http.Abort();
         }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            // Kestrel's own refusals: a body cut short, too large, ...
+            service.Record(http, e.StatusCode.ToString(CultureInfo.InvariantCulture));
+            await Answers.Error(e.StatusCode, "BadRequest", e.Message, "body").ExecuteAsync(http).ConfigureAwait(false);
+        }
         catch (Exception e) when (!http.Response.HasStarted)
         {
             // An emulator bug: say so in the answer rather than hiding it behind a bare 500.
