@@ -24,6 +24,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
     private readonly Service service;
     private readonly CancellationTokenSource stopping;
     private int stopped;
+    private int disposed;
 
     private KaizalaEmulator(WebApplication app, Service service, CancellationTokenSource stopping, Uri baseUrl)
     {
@@ -130,6 +131,11 @@ public sealed class KaizalaEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         stopping.Dispose();

@@ -191,4 +191,21 @@ public sealed class ActionRulesTests(SignedInEmulator fixture) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, reply.Status);
     }
+
+    [Theory]
+    [InlineData("2026-03-01T09:30:00Z", true)]
+    [InlineData("2026-03-01T09:30:00.123+05:30", true)]
+    [InlineData("2026-03-01T09:30:00", true)]
+    [InlineData("2026-03-01T09:30Z", true)]
+    [InlineData("2026-03-01 09:30:00Z", false)]
+    [InlineData("2026-02-30T09:30:00Z", false)]
+    [InlineData("2026-03-01T25:30:00Z", false)]
+    [InlineData("2026-03-01T09:30:00+0530", false)]
+    [InlineData("1772357400000", false)]
+    public async Task LetsMeet_startingTime_must_be_an_ISO_8601_date_time(string startingTime, bool accepted)
+    {
+        var reply = await Api.PostActionAsync(Api.Json($"{{'actionType':'LetsMeet','actionBody':{{'title':'t','startingTime':'{startingTime}'}}}}"));
+
+        Assert.Equal(accepted ? HttpStatusCode.OK : HttpStatusCode.BadRequest, reply.Status);
+    }
 }

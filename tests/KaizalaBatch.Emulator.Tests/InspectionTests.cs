@@ -145,4 +145,15 @@ public sealed class InspectionTests
         Assert.EndsWith("/", emulator.BaseUrl.AbsoluteUri, StringComparison.Ordinal);
         Assert.Equal(new Uri(emulator.BaseUrl, "v1"), emulator.ApiRoot);
     }
+
+    [Fact]
+    public async Task Stopping_and_disposing_twice_is_harmless()
+    {
+        var emulator = await KaizalaEmulator.StartAsync(new EmulatorOptions(), ct: Ct);
+
+        await emulator.StopAsync(Ct);
+        await emulator.StopAsync(Ct);
+        await emulator.DisposeAsync();
+        await emulator.DisposeAsync();
+    }
 }
