@@ -156,7 +156,8 @@ public sealed class KaizalaEmulator : IAsyncDisposable
             .WithMetadata(new ApiRoute("GET /v1/accessToken", IsToken: true, Generation: 0, IsActionPost: false))
             .AddEndpointFilter(filter);
 
-        var generations = options(service).MoveAfter is null ? 1 : 2;
+        // Generation 0 is the original endpoint; generation 1 the one it moves to (mapped only when it can move).
+        var generations = service.Options.MoveAfter is null ? 1 : 2;
         for (var generation = 0; generation < generations; generation++)
         {
             var api = app.MapGroup(generation == 0 ? "/v1" : $"/moved/{generation}/v1").AddEndpointFilter(filter);
@@ -176,7 +177,6 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         app.MapGet("/_emulator/stats", inspection.Stats);
         app.MapPost("/_emulator/reset", inspection.Reset);
 
-        static EmulatorOptions options(Service service) => service.Options;
         static ApiRoute Route(string template, int generation, bool isActionPost = false) =>
             new(template, IsToken: false, generation, isActionPost);
     }
