@@ -1,1 +1,3 @@
-return 0;
+using KaizalaBatch.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

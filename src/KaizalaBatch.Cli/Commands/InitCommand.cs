@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace KaizalaBatch.Cli.Commands;
+
+/// <summary><c>kaizala-batch init DIR</c>: writes a small working example (the survey rollout).</summary>
+public static class InitCommand
+{
+    private static readonly string[] Files = ["run.yaml", "groups.csv"];
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "Folder to write the example into (created if missing)." };
+        var command = new Command("init", "Write a small working example: a run file and its CSV, ready for validate, plan and run.") { directory };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var target = parse.GetRequiredValue(directory);
+            var existing = Files.Select(f => Path.Combine(target.FullName, f)).Where(File.Exists).ToList();
+            if (existing.Count > 0)
+            {
+                foreach (var path in existing)
+                {
+                    await error.WriteLineAsync($"{path}: error: the file exists; init never overwrites. Choose an empty folder.");
+                }
+                return ExitCodes.InputUnusable;
+            }
+            try
+            {
+                Directory.CreateDirectory(target.FullName);
+                foreach (var file in Files)
+                {
+                    await using var resource = typeof(InitCommand).Assembly.GetManifestResourceStream("init/" + file)
+                        ?? throw new InvalidOperationException($"resource init/{file} is missing from the build");
+                    await using var stream = new FileStream(Path.Combine(target.FullName, file), FileMode.CreateNew);
+                    await resource.CopyToAsync(stream, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"{target.FullName}: error: cannot write the example: {ex.Message}");
+                return ExitCodes.InputUnusable;
+            }
+            var runFile = Path.Combine(target.FullName, "run.yaml");
+            await output.WriteLineAsync($"Wrote {runFile} and groups.csv. Next:");
+            await output.WriteLineAsync($"  kaizala-batch plan {runFile}     # see what would be sent");
+            await output.WriteLineAsync($"  kaizala-batch run {runFile}      # send it to the embedded emulator");
+            return ExitCodes.Done;
+        });
+        return command;
+    }
+}

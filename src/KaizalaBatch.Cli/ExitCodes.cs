@@ -1,0 +1,17 @@
+namespace KaizalaBatch.Cli;
+
+/// <summary>The documented exit codes (SPEC section 3).</summary>
+public static class ExitCodes
+{
+    /// <summary>Everything done.</summary>
+    public const int Done = 0;
+
+    /// <summary>Finished, but some items failed or are invalid.</summary>
+    public const int SomeItemsFailed = 1;
+
+    /// <summary>The input is unusable; nothing was sent.</summary>
+    public const int InputUnusable = 2;
+
+    /// <summary>Stopped early: Ctrl-C, maxErrors, or the ledger is locked by another run.</summary>
+    public const int Stopped = 3;
+}
