@@ -40,12 +40,23 @@ internal sealed class SchemaCheck
         }
     }
 
-    /// <summary>anyOf/oneOf failures carry the real reasons as children; the type enum is reported once, plainly.</summary>
+    /// <summary>An invalid list item or property carries the real reasons as child errors: report those. anyOf
+    /// failures (the action type) are reported once, as themselves.</summary>
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
     {
         foreach (var error in errors)
         {
-            yield return error;
+            if (error is ChildSchemaValidationError child && error.Kind is not (ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAllOf))
+            {
+                foreach (var inner in Flatten(child.Errors.Values.SelectMany(e => e)))
+                {
+                    yield return inner;
+                }
+            }
+            else
+            {
+                yield return error;
+            }
         }
     }
 
@@ -79,7 +90,11 @@ internal sealed class SchemaCheck
     private static string In(string path, string? property)
     {
         var parent = path;
-        if (property is not null && parent.EndsWith("." + property, StringComparison.Ordinal))
+        if (property is not null && parent == property)
+        {
+            parent = "";
+        }
+        else if (property is not null && parent.EndsWith("." + property, StringComparison.Ordinal))
         {
             parent = parent[..^(property.Length + 1)];
         }
