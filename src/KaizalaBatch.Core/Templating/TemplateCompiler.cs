@@ -131,6 +131,8 @@ public sealed class TemplateCompiler
                 case ScriptExpressionStatement expressionStatement when lone is null:
                     lone = expressionStatement;
                     break;
+                case ScriptEscapeStatement:
+                    break; // the {{ and }} themselves
                 case ScriptRawStatement raw when raw.ToString().Length == 0:
                     break;
                 default:

@@ -340,6 +340,8 @@ public sealed class TemplateScope
                     rowObject[row.Row.Columns.Names[i]] = row.Row.Values[i];
                 }
                 return rowObject;
+            case ScriptArray or IList:
+                return ToJsonArray((IEnumerable)value, depth);
             case IScriptObject script:
                 var obj = new JsonObject();
                 foreach (var member in script.GetMembers())
@@ -358,20 +360,25 @@ public sealed class TemplateScope
                 }
                 return fromDictionary;
             case IEnumerable list:
-                var array = new JsonArray();
-                var count = 0;
-                foreach (var item in list)
-                {
-                    if (++count > LoopLimit)
-                    {
-                        throw Fail(new InvalidOperationException($"the list has more than {LoopLimit} items"), itemLocation);
-                    }
-                    array.Add(ToJson(item, depth + 1));
-                }
-                return array;
+                return ToJsonArray(list, depth);
             default:
                 return JsonValue.Create(context.ObjectToString(value));
         }
+    }
+
+    private JsonArray ToJsonArray(IEnumerable list, int depth)
+    {
+        var array = new JsonArray();
+        var count = 0;
+        foreach (var item in list)
+        {
+            if (++count > LoopLimit)
+            {
+                throw Fail(new InvalidOperationException($"the list has more than {LoopLimit} items"), itemLocation);
+            }
+            array.Add(ToJson(item, depth + 1));
+        }
+        return array;
     }
 
     private static object ToScript(Token token) => token switch
