@@ -1,0 +1,419 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KaizalaBatch.Diagnostics;
+using KaizalaBatch.Planning;
+using KaizalaBatch.Templating;
+
+namespace KaizalaBatch.Actions;
+
+/// <summary>What the action rules use to read, convert and check one rendered body: each check normalises the
+/// value in place (strings that spell integers and booleans become them, enums get PascalCase, phone numbers
+/// <c>+digits</c>, documented defaults are written explicitly) and reports a mistake with its field path
+/// (<c>actionBody.questions[2].options</c>) and the item's CSV rows.</summary>
+public sealed class BodyChecker
+{
+    private readonly List<Diagnostic> errors;
+    private readonly SourceLocation itemLocation;
+    private readonly string itemDescription;
+    private readonly MediaResolver? media;
+    private readonly List<MediaFile> mediaFiles;
+
+    /// <param name="itemLocation">The CSV file and row the item came from; each error adds its field path.</param>
+    /// <param name="itemDescription">How messages name the item, such as "action 'survey', groups.csv row 3".</param>
+    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, string itemDescription, string? countryCode, MediaResolver? media, List<MediaFile> mediaFiles)
+    {
+        this.errors = errors;
+        this.itemLocation = itemLocation;
+        this.itemDescription = itemDescription;
+        CountryCode = countryCode;
+        this.media = media;
+        this.mediaFiles = mediaFiles;
+    }
+
+    public string? CountryCode { get; }
+
+    public void Error(string code, string path, string message) =>
+        errors.Add(Diagnostic.Error(code, $"{path}: {message} ({itemDescription})", itemLocation with { Field = path }));
+
+    public static string Child(string path, string key) => path + "." + key;
+
+    public static string Child(string path, int index) => path + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
+
+    /// <summary>A required non-empty string. Numbers and booleans are turned into their text (a CSV cell that
+    /// happens to look like a number is still a title).</summary>
+    public string? RequiredString(JsonObject obj, string key, string path) => String(obj, key, path, required: true);
+
+    public string? OptionalString(JsonObject obj, string key, string path) => String(obj, key, path, required: false);
+
+    private string? String(JsonObject obj, string key, string path, bool required)
+    {
+        var fieldPath = Child(path, key);
+        if (!obj.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            if (required)
+            {
+                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+            }
+            return null;
+        }
+        if (node is JsonValue value)
+        {
+            switch (value.GetValueKind())
+            {
+                case JsonValueKind.String:
+                    var text = value.GetValue<string>();
+                    if (required && string.IsNullOrWhiteSpace(text))
+                    {
+                        Error(DiagnosticCodes.FieldRequired, fieldPath, "must not be empty");
+                        return null;
+                    }
+                    return text;
+                case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                    var converted = value.ToJsonString();
+                    obj[key] = converted;
+                    return converted;
+            }
+        }
+        Error(DiagnosticCodes.FieldType, fieldPath, $"must be a string, not {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>An integer, or a string that spells one; absent means <paramref name="defaultValue"/>, written explicitly.</summary>
+    public long? Integer(JsonObject obj, string key, string path, long? defaultValue, long minimum = long.MinValue, bool required = false)
+    {
+        var fieldPath = Child(path, key);
+        if (!obj.TryGetPropertyValue(key, out var node) || node is null || node is JsonValue v0 && v0.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v0.GetValue<string>()))
+        {
+            if (defaultValue is { } d)
+            {
+                obj[key] = d;
+                return d;
+            }
+            if (required)
+            {
+                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+            }
+            else
+            {
+                obj.Remove(key);
+            }
+            return null;
+        }
+        long? number = null;
+        if (node is JsonValue value)
+        {
+            switch (value.GetValueKind())
+            {
+                case JsonValueKind.Number:
+                    if (value.TryGetValue<long>(out var l))
+                    {
+                        number = l;
+                    }
+                    else if (value.TryGetValue<int>(out var i))
+                    {
+                        number = i;
+                    }
+                    else if (TryDouble(value, out var dbl) && dbl == Math.Floor(dbl) && Math.Abs(dbl) < 1e15)
+                    {
+                        number = (long)dbl;
+                    }
+                    break;
+                case JsonValueKind.String:
+                    if (long.TryParse(value.GetValue<string>().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        number = parsed;
+                    }
+                    break;
+            }
+        }
+        if (number is null)
+        {
+            Error(DiagnosticCodes.FieldType, fieldPath, $"must be an integer, not {Describe(node)}");
+            return null;
+        }
+        if (number < minimum)
+        {
+            Error(DiagnosticCodes.FieldValue, fieldPath, $"must be at least {minimum}, not {number}");
+            return null;
+        }
+        obj[key] = number.Value;
+        return number;
+    }
+
+    /// <summary>A number (integer or not), or a string that spells one.</summary>
+    public double? Number(JsonObject obj, string key, string path, bool required)
+    {
+        var fieldPath = Child(path, key);
+        if (!obj.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            if (required)
+            {
+                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+            }
+            return null;
+        }
+        if (node is JsonValue value)
+        {
+            if (value.GetValueKind() == JsonValueKind.Number && TryDouble(value, out var d))
+            {
+                return d;
+            }
+            if (value.GetValueKind() == JsonValueKind.String &&
+                double.TryParse(value.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
+            {
+                obj[key] = parsed;
+                return parsed;
+            }
+        }
+        Error(DiagnosticCodes.FieldType, fieldPath, $"must be a number, not {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>A boolean, or a string that spells one (true/false in any case); absent means the default, written explicitly.</summary>
+    public bool? Boolean(JsonObject obj, string key, string path, bool? defaultValue)
+    {
+        var fieldPath = Child(path, key);
+        if (!obj.TryGetPropertyValue(key, out var node) || node is null || node is JsonValue v0 && v0.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v0.GetValue<string>()))
+        {
+            if (defaultValue is { } d)
+            {
+                obj[key] = d;
+                return d;
+            }
+            obj.Remove(key);
+            return null;
+        }
+        if (node is JsonValue value)
+        {
+            switch (value.GetValueKind())
+            {
+                case JsonValueKind.True:
+                    return true;
+                case JsonValueKind.False:
+                    return false;
+                case JsonValueKind.String:
+                    var text = value.GetValue<string>().Trim();
+                    if (bool.TryParse(text, out var parsed))
+                    {
+                        obj[key] = parsed;
+                        return parsed;
+                    }
+                    break;
+            }
+        }
+        Error(DiagnosticCodes.FieldType, fieldPath, $"must be true or false, not {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>One of <paramref name="allowed"/> in any case, written back in its PascalCase spelling.</summary>
+    public string? Enum(JsonObject obj, string key, string path, IReadOnlyList<string> allowed, bool required)
+    {
+        var text = String(obj, key, path, required);
+        if (text is null)
+        {
+            return null;
+        }
+        foreach (var name in allowed)
+        {
+            if (string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                obj[key] = name;
+                return name;
+            }
+        }
+        Error(DiagnosticCodes.FieldValue, Child(path, key), $"'{text}' is not one of {string.Join(", ", allowed)}");
+        return null;
+    }
+
+    public JsonArray? Array(JsonObject obj, string key, string path, bool required, bool nonEmpty)
+    {
+        var fieldPath = Child(path, key);
+        if (!obj.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            if (required)
+            {
+                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+            }
+            return null;
+        }
+        if (node is not JsonArray array)
+        {
+            Error(DiagnosticCodes.FieldType, fieldPath, $"must be a list, not {Describe(node)}");
+            return null;
+        }
+        if (nonEmpty && array.Count == 0)
+        {
+            Error(DiagnosticCodes.FieldRequired, fieldPath, "must not be empty");
+        }
+        return array;
+    }
+
+    public JsonObject? Object(JsonNode? node, string path)
+    {
+        if (node is JsonObject obj)
+        {
+            return obj;
+        }
+        Error(DiagnosticCodes.FieldType, path, $"must be an object, not {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>A list of phone numbers: an array of strings, or one string holding several (split like <c>phones</c>),
+    /// each normalised to <c>+digits</c> and checked (8 to 15 digits).</summary>
+    public void Phones(JsonObject obj, string key, string path, bool required)
+    {
+        var fieldPath = Child(path, key);
+        if (!obj.TryGetPropertyValue(key, out var node) || node is null)
+        {
+            if (required)
+            {
+                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+            }
+            return;
+        }
+        var numbers = new List<string>();
+        var ok = true;
+        switch (node)
+        {
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue item && item.GetValueKind() is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        var text = item.GetValueKind() == JsonValueKind.String ? item.GetValue<string>() : item.ToJsonString();
+                        numbers.AddRange(PhoneNumbers.Split(text, CountryCode));
+                    }
+                    else
+                    {
+                        Error(DiagnosticCodes.FieldType, Child(fieldPath, i), $"must be a phone number, not {Describe(array[i])}");
+                        ok = false;
+                    }
+                }
+                break;
+            case JsonValue value when value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number:
+                numbers.AddRange(PhoneNumbers.Split(value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString(), CountryCode));
+                break;
+            default:
+                Error(DiagnosticCodes.FieldType, fieldPath, $"must be a list of phone numbers, not {Describe(node)}");
+                return;
+        }
+        var result = new JsonArray();
+        for (var i = 0; i < numbers.Count; i++)
+        {
+            if (!PhoneNumbers.IsValid(numbers[i]))
+            {
+                Error(DiagnosticCodes.Phone, Child(fieldPath, i), $"'{numbers[i]}' is not a phone number with country code (+ and 8 to 15 digits)");
+                ok = false;
+            }
+            result.Add(numbers[i]);
+        }
+        if (required && numbers.Count == 0 && ok)
+        {
+            Error(DiagnosticCodes.FieldRequired, fieldPath, "must hold at least one phone number");
+        }
+        obj[key] = result;
+    }
+
+    /// <summary>A mediaResource: either the opaque string from an earlier upload, or <c>{ file: "..." }</c>, a local
+    /// file that must exist and have one of <paramref name="extensions"/>. The object stays in the body; the file is
+    /// listed in the item's media with its JSON Pointer, content hash and MIME type.</summary>
+    public void MediaResource(JsonNode? parent, string key, int index, string path, string pointer, MediaKind kind, bool required)
+    {
+        JsonNode? node = parent switch
+        {
+            JsonObject o => o.TryGetPropertyValue(key, out var n) ? n : null,
+            JsonArray a => a[index],
+            _ => null,
+        };
+        if (node is null)
+        {
+            if (required)
+            {
+                Error(DiagnosticCodes.FieldRequired, path, "is required");
+            }
+            return;
+        }
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            if (string.IsNullOrWhiteSpace(value.GetValue<string>()))
+            {
+                Error(DiagnosticCodes.FieldRequired, path, "must not be empty");
+            }
+            return;
+        }
+        if (node is JsonObject obj && obj.Count == 1 && obj.TryGetPropertyValue("file", out var fileNode) && fileNode is JsonValue fileValue && fileValue.GetValueKind() == JsonValueKind.String)
+        {
+            if (media is null)
+            {
+                throw new InvalidOperationException("a media file was found but no MediaResolver was given");
+            }
+            var file = fileValue.GetValue<string>();
+            var resolved = media.Resolve(file, kind, out var problem);
+            if (resolved is null)
+            {
+                Error(DiagnosticCodes.Media, path + ".file", problem!);
+                return;
+            }
+            mediaFiles.Add(new MediaFile(pointer, resolved.FullPath, resolved.ContentHash, resolved.MimeType));
+            return;
+        }
+        Error(DiagnosticCodes.FieldType, path, $"must be a mediaResource string or {{ file: \"path\" }}, not {Describe(node)}");
+    }
+
+    public static string Pointer(string pointer, string key) => pointer + "/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    public static string Pointer(string pointer, int index) => pointer + "/" + index.ToString(CultureInfo.InvariantCulture);
+
+    private static bool TryDouble(JsonValue value, out double result)
+    {
+        if (value.TryGetValue(out result))
+        {
+            return true;
+        }
+        if (value.TryGetValue<decimal>(out var m))
+        {
+            result = (double)m;
+            return true;
+        }
+        if (value.TryGetValue<long>(out var l))
+        {
+            result = l;
+            return true;
+        }
+        if (value.TryGetValue<int>(out var i))
+        {
+            result = i;
+            return true;
+        }
+        try
+        {
+            result = value.GetValue<JsonElement>().GetDouble();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>How a message names a wrong value: its JSON kind and, for short scalars, the value.</summary>
+    public static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "a list",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>() is { Length: <= 40 } s ? $"'{s}'" : "a long text",
+            JsonValueKind.Number => $"the number {v.ToJsonString()}",
+            JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+            _ => v.ToJsonString(),
+        },
+        _ => node.GetValueKind().ToString(),
+    };
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using KaizalaBatch.Diagnostics;
+
+namespace KaizalaBatch.Actions;
+
+/// <summary>LetsMeet: <b>title</b>, <b>startingTime</b> (ISO 8601 date-time, sent in round-trip form); durationInMins
+/// (default 30); place <c>{ latitude, longitude, name }</c>; agenda; isSenderOnly.</summary>
+public sealed class LetsMeetRules : IActionRules
+{
+    public const long DefaultDurationInMins = 30;
+
+    public string Type => "LetsMeet";
+
+    public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
+    {
+        const string path = "actionBody";
+        checker.RequiredString(body, "title", path);
+        if (checker.RequiredString(body, "startingTime", path) is { } start)
+        {
+            if (DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) && start.Contains('-', StringComparison.Ordinal))
+            {
+                body["startingTime"] = parsed.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                checker.Error(DiagnosticCodes.FieldValue, "actionBody.startingTime", $"'{start}' is not an ISO 8601 date-time such as 2026-03-01T10:00:00+05:30");
+            }
+        }
+        checker.Integer(body, "durationInMins", path, DefaultDurationInMins, minimum: 1);
+        checker.OptionalString(body, "agenda", path);
+        checker.Boolean(body, "isSenderOnly", path, null);
+        if (body.TryGetPropertyValue("place", out var placeNode) && placeNode is not null)
+        {
+            if (checker.Object(placeNode, "actionBody.place") is { } place)
+            {
+                var latitude = checker.Number(place, "latitude", "actionBody.place", required: true);
+                var longitude = checker.Number(place, "longitude", "actionBody.place", required: true);
+                checker.OptionalString(place, "name", "actionBody.place");
+                if (latitude is < -90 or > 90)
+                {
+                    checker.Error(DiagnosticCodes.FieldValue, "actionBody.place.latitude", "must be between -90 and 90");
+                }
+                if (longitude is < -180 or > 180)
+                {
+                    checker.Error(DiagnosticCodes.FieldValue, "actionBody.place.longitude", "must be between -180 and 180");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace KaizalaBatch.Diagnostics;
+
+/// <summary>The stable codes of the input pipeline's diagnostics. KB1xxx run file, KB2xxx CSV, KB3xxx templates,
+/// KB4xxx action rules, KB5xxx items and plan.</summary>
+public static class DiagnosticCodes
+{
+    public const string YamlSyntax = "KB1001";
+    public const string Schema = "KB1002";
+    public const string DuplicateKey = "KB1003";
+    public const string DuplicateActionName = "KB1004";
+    public const string PackageIdRequired = "KB1005";
+    public const string PackageIdNotAllowed = "KB1006";
+    public const string BodyChoice = "KB1007";
+    public const string FileMissing = "KB1008";
+    public const string EnvironmentMissing = "KB1009";
+    public const string InsecureApiRoot = "KB1010";
+    public const string ConnectionIncomplete = "KB1011";
+    public const string RunFileMissing = "KB1012";
+    public const string UnsupportedYaml = "KB1013";
+
+    public const string CsvMissing = "KB2001";
+    public const string CsvEmpty = "KB2002";
+    public const string CsvHeader = "KB2003";
+    public const string CsvDuplicateHeader = "KB2004";
+    public const string CsvColumnMissing = "KB2005";
+    public const string CsvFieldCount = "KB2006";
+    public const string CsvQuoting = "KB2007";
+    public const string CsvUnreadable = "KB2008";
+
+    public const string TemplateSyntax = "KB3001";
+    public const string TemplateRender = "KB3002";
+    public const string TemplateJson = "KB3003";
+    public const string TemplateFileMissing = "KB3004";
+
+    public const string FieldRequired = "KB4001";
+    public const string FieldType = "KB4002";
+    public const string FieldValue = "KB4003";
+    public const string Phone = "KB4004";
+    public const string GroupId = "KB4005";
+    public const string Media = "KB4006";
+    public const string UnknownActionType = "KB4007";
+
+    public const string DuplicateIdentity = "KB5001";
+    public const string KeyEmpty = "KB5002";
+}

@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KaizalaBatch.Actions;
+using KaizalaBatch.Diagnostics;
+using KaizalaBatch.RunFiles;
+using KaizalaBatch.Targets;
+using KaizalaBatch.Templating;
+using Scriban;
+
+namespace KaizalaBatch.Planning;
+
+/// <summary>Renders a run file into items, streaming: each action's CSV is read row by row, each row (or
+/// <c>groupBy</c> group) becomes one <see cref="RenderedItem"/>, rendered, checked by its action's rules, given its
+/// identity and content hash. File-level problems (templates that do not parse, CSV header errors, ragged rows) go
+/// to the callback; an item's own problems go on the item, which is then invalid.</summary>
+public static class ItemRenderer
+{
+    public static IEnumerable<RenderedItem> Render(RunFile run, RenderOptions options, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(fileDiagnostics);
+        var globals = new TemplateGlobals(run.Name, options.StartedAt, run.Vars, run.PhoneDefaults.CountryCode);
+        var media = new MediaResolver(run.Directory);
+        var hasher = new ContentHasher();
+        foreach (var action in run.Actions)
+        {
+            if (options.Only is { } only && !only.Contains(action.Name))
+            {
+                continue;
+            }
+            foreach (var item in RenderAction(run, action, globals, media, hasher, fileDiagnostics, cancellationToken))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private static IEnumerable<RenderedItem> RenderAction(RunFile run, ActionDefinition action, TemplateGlobals globals, MediaResolver media,
+        ContentHasher hasher, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
+    {
+        var rules = ActionRegistry.Find(action.Type)
+            ?? throw new InvalidOperationException($"the loader let through the unknown action type '{action.Type}'");
+        var compiled = Compile(action, fileDiagnostics);
+        if (compiled is null)
+        {
+            yield break;
+        }
+        using var reader = CsvTargetReader.Open(action.Targets, fileDiagnostics);
+        if (reader is null)
+        {
+            yield break;
+        }
+        var scope = new TemplateScope(globals);
+        var identities = new IdentityIndex();
+        var csv = action.Targets.DisplayFile;
+        long index = 0;
+        foreach (var group in Groups(reader, action, compiled.Where, scope, fileDiagnostics, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return RenderItem(action, rules, compiled, group, reader, scope, media, hasher, identities, csv, index, globals.CountryCode);
+            index++;
+        }
+    }
+
+    /// <summary>Rows one by one, or grouped by the <c>groupBy</c> column. Grouping has to see every row before it
+    /// can hand out a group, so the rows of a grouped action are buffered (in first-appearance order); ungrouped
+    /// actions stream. The <c>where</c> filter applies to each row before grouping.</summary>
+    private static IEnumerable<TargetGroup> Groups(CsvTargetReader reader, ActionDefinition action, TemplateValue? where, TemplateScope scope,
+        Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
+    {
+        var rows = reader.ReadRows(cancellationToken);
+        if (where is not null)
+        {
+            rows = Filter(rows, action, where, scope, fileDiagnostics);
+        }
+        if (reader.GroupByIndex < 0)
+        {
+            foreach (var row in rows)
+            {
+                yield return new TargetGroup(row, [row], Grouped: false);
+            }
+            yield break;
+        }
+        var groups = new Dictionary<string, List<TargetRow>>(StringComparer.Ordinal);
+        var order = new List<List<TargetRow>>();
+        foreach (var row in rows)
+        {
+            var value = row.Values[reader.GroupByIndex];
+            if (!groups.TryGetValue(value, out var members))
+            {
+                members = [];
+                groups.Add(value, members);
+                order.Add(members);
+            }
+            members.Add(row);
+        }
+        foreach (var members in order)
+        {
+            yield return new TargetGroup(members[0], members, Grouped: true);
+        }
+    }
+
+    private static IEnumerable<TargetRow> Filter(IEnumerable<TargetRow> rows, ActionDefinition action, TemplateValue where, TemplateScope scope, Action<Diagnostic> fileDiagnostics)
+    {
+        var errors = new List<Diagnostic>();
+        foreach (var row in rows)
+        {
+            errors.Clear();
+            var location = new SourceLocation(action.Targets.DisplayFile, (int)row.Line, Row: row.Row);
+            scope.Begin(new TargetGroup(row, [row], false), -1, errors, location, $"where of action '{action.Name}', {action.Targets.DisplayFile} row {row.Row}");
+            var pass = scope.Test(where);
+            foreach (var error in errors)
+            {
+                fileDiagnostics(error);
+            }
+            if (pass == true)
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private static RenderedItem RenderItem(ActionDefinition action, IActionRules rules, CompiledAction compiled, TargetGroup group, CsvTargetReader reader,
+        TemplateScope scope, MediaResolver media, ContentHasher hasher, IdentityIndex identities, string csv, long index, string? countryCode)
+    {
+        var errors = new List<Diagnostic>();
+        var first = group.First;
+        var rowNumbers = group.Grouped ? group.Rows.Select(r => r.Row).ToArray() : [first.Row];
+        var location = new SourceLocation(csv, (int)first.Line, Row: first.Row);
+        var description = group.Grouped
+            ? $"action '{action.Name}', {csv} rows {string.Join(", ", rowNumbers)}"
+            : $"action '{action.Name}', {csv} row {first.Row}";
+
+        var groupColumn = reader.Columns.Names[reader.GroupIdIndex];
+        var rawGroup = first.Values[reader.GroupIdIndex].Trim();
+        var groupId = rawGroup;
+        if (Guid.TryParse(rawGroup, out var guid))
+        {
+            groupId = guid.ToString("D");
+        }
+        else
+        {
+            errors.Add(Diagnostic.Error(DiagnosticCodes.GroupId,
+                rawGroup.Length == 0 ? $"the group id is empty ({description})" : $"the group id '{rawGroup}' is not a GUID ({description})",
+                location with { Field = groupColumn }));
+        }
+        if (group.Grouped)
+        {
+            foreach (var member in group.Rows)
+            {
+                if (!string.Equals(member.Values[reader.GroupIdIndex].Trim(), rawGroup, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add(Diagnostic.Error(DiagnosticCodes.GroupId,
+                        $"rows {first.Row} and {member.Row} are grouped together but name different group ids ({description})",
+                        new SourceLocation(csv, (int)member.Line, Row: member.Row, Field: groupColumn)));
+                    break;
+                }
+            }
+        }
+
+        scope.Begin(group, index, errors, location, description);
+        JsonObject? body = null;
+        if (compiled.Body is not null)
+        {
+            var node = scope.Render(compiled.Body, out var failed);
+            body = node as JsonObject;
+            if (!failed && body is null)
+            {
+                errors.Add(Diagnostic.Error(DiagnosticCodes.FieldType, $"actionBody must be an object ({description})", location with { Field = "actionBody" }));
+            }
+        }
+        else if (compiled.BodyTemplate is not null)
+        {
+            body = RenderBodyTemplate(action, compiled.BodyTemplate, scope, errors, location, description);
+        }
+        JsonObject? extra = null;
+        if (compiled.Extra is not null)
+        {
+            extra = scope.Render(compiled.Extra, out _) as JsonObject;
+        }
+
+        var mediaFiles = new List<MediaFile>();
+        if (body is not null)
+        {
+            var checker = new BodyChecker(errors, location, description, countryCode, media, mediaFiles);
+            rules.Apply(body, extra, checker);
+        }
+
+        var key = compiled.Key is null ? groupId : scope.RenderText(compiled.Key);
+        if (key is not null && key.Length == 0)
+        {
+            errors.Add(Diagnostic.Error(DiagnosticCodes.KeyEmpty, $"the key rendered empty ({description})", location with { Field = "key" }));
+        }
+        key ??= "";
+        if (key.Length > 0 && identities.FindDuplicate(action.Name, key, first) is { } earlier)
+        {
+            errors.Add(Diagnostic.Error(DiagnosticCodes.DuplicateIdentity,
+                $"action '{action.Name}' has the key '{key}' twice: {csv} row {earlier.Row} (line {earlier.Line}) and row {first.Row} (line {first.Line}); each item needs its own key",
+                location with { Field = "key" }));
+        }
+
+        var hash = hasher.Compute(groupId, rules.Type, action.PackageId, body, extra, mediaFiles);
+        return new RenderedItem(action.Name, key, groupId, rules.Type, action.PackageId, body, extra, mediaFiles, hash, rowNumbers, errors);
+    }
+
+    private static JsonObject? RenderBodyTemplate(ActionDefinition action, Template template, TemplateScope scope, List<Diagnostic> errors,
+        SourceLocation location, string description)
+    {
+        var templateFile = Path.GetFileName(action.BodyTemplatePath!);
+        var text = scope.RenderFile(template, new SourceLocation(templateFile));
+        if (text is null)
+        {
+            return null;
+        }
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject obj)
+            {
+                return obj;
+            }
+            errors.Add(Diagnostic.Error(DiagnosticCodes.TemplateJson, $"{templateFile} did not render a JSON object ({description})", location with { Field = templateFile }));
+        }
+        catch (JsonException exception)
+        {
+            var line = exception.LineNumber is { } l ? (int)l + 1 : (int?)null;
+            var column = exception.BytePositionInLine is { } c ? (int)c + 1 : (int?)null;
+            errors.Add(Diagnostic.Error(DiagnosticCodes.TemplateJson,
+                $"{templateFile} rendered invalid JSON at its output's line {line}, column {column}: {exception.Message.Split(" Path:")[0]} ({description})",
+                location with { Field = templateFile }));
+        }
+        return null;
+    }
+
+    private sealed record CompiledAction(TemplateValue? Body, Template? BodyTemplate, TemplateValue? Extra, TemplateValue? Key, TemplateValue? Where);
+
+    /// <summary>Parses every template of an action once. Null (after reporting) when any of them does not parse.</summary>
+    private static CompiledAction? Compile(ActionDefinition action, Action<Diagnostic> fileDiagnostics)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var compiler = new TemplateCompiler(diagnostics);
+        var body = action.Body is null ? null : compiler.Compile(action.Body);
+        Template? bodyTemplate = null;
+        if (action.BodyTemplatePath is { } path)
+        {
+            var display = Path.GetFileName(path);
+            try
+            {
+                bodyTemplate = compiler.CompileFile(File.ReadAllText(path), display);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.TemplateFileMissing, $"the bodyTemplate file cannot be read: {exception.Message}",
+                    action.BodyTemplateLocation ?? new SourceLocation(display)));
+            }
+        }
+        var extra = action.Extra is null ? null : compiler.Compile(action.Extra);
+        var key = action.Key is null ? null : compiler.CompileString(action.Key);
+        var where = action.Targets.Where is null ? null : compiler.CompileString(action.Targets.Where);
+        foreach (var diagnostic in diagnostics)
+        {
+            fileDiagnostics(diagnostic);
+        }
+        return diagnostics.Count > 0 ? null : new CompiledAction(body, bodyTemplate, extra, key, where);
+    }
+
+    /// <summary>Finds repeated identities among up to millions of rows in bounded memory: per identity it keeps a
+    /// 128-bit SHA-256 prefix of (action, key) and the first row, not the key itself. A false match would need a
+    /// 128-bit collision, which does not happen in practice, so no re-reading is needed to confirm one.</summary>
+    private sealed class IdentityIndex
+    {
+        private readonly Dictionary<UInt128, (long Row, long Line)> seen = [];
+
+        public (long Row, long Line)? FindDuplicate(string action, string key, TargetRow row)
+        {
+            var text = action + "\0" + key;
+            var byteCount = Encoding.UTF8.GetByteCount(text);
+            Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+            Encoding.UTF8.GetBytes(text, bytes);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(bytes, hash);
+            var id = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
+            if (seen.TryGetValue(id, out var first))
+            {
+                return first;
+            }
+            seen.Add(id, (row.Row, row.Line));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+namespace KaizalaBatch.Planning;
+
+/// <summary>What the plan says about one item, against the ledger (SPEC sections 2 and 3).</summary>
+public enum PlanCategory
+{
+    /// <summary>No ledger entry (or one that never got sent: New, Invalid): send.</summary>
+    New,
+    /// <summary>Sent with the same content hash: skip.</summary>
+    Unchanged,
+    /// <summary>Sent, but the content hash differs: reported and skipped unless <c>--resend-changed</c>.</summary>
+    Changed,
+    /// <summary>Failed before: send again.</summary>
+    Retry,
+    /// <summary>A request went out and no answer came back: reconcile first, then send only if absent.</summary>
+    InDoubt,
+    /// <summary>The item has validation errors: never sent.</summary>
+    Invalid,
+}
+
+/// <summary>One item with its category. <see cref="Send"/>: whether a run would send it (InDoubt items are sent only
+/// after reconciliation finds them absent, so they are not counted here).</summary>
+public sealed record PlannedItem(RenderedItem Item, PlanCategory Category, LedgerEntry? Entry, bool Send);
+
+/// <summary>How a plan decides which items a run would send.</summary>
+/// <param name="ResendChanged"><c>--resend-changed</c>: Changed items are sent too.</param>
+/// <param name="Limit"><c>--limit N</c>: at most N items are marked <see cref="PlannedItem.Send"/>; the rest keep their
+/// category and are left for a later run. The limit is applied here, after classification, so it counts only items
+/// that would really be sent (not unchanged or invalid ones), and rendering still checks every row, so that
+/// duplicate keys across the whole file are still found.</param>
+public sealed record PlanOptions(bool ResendChanged = false, int? Limit = null);
+
+/// <summary>Counts per category.</summary>
+public sealed record PlanCounts(int New, int Unchanged, int Changed, int Retry, int InDoubt, int Invalid)
+{
+    public int Total => New + Unchanged + Changed + Retry + InDoubt + Invalid;
+
+    public PlanCounts Add(PlanCategory category) => category switch
+    {
+        PlanCategory.New => this with { New = New + 1 },
+        PlanCategory.Unchanged => this with { Unchanged = Unchanged + 1 },
+        PlanCategory.Changed => this with { Changed = Changed + 1 },
+        PlanCategory.Retry => this with { Retry = Retry + 1 },
+        PlanCategory.InDoubt => this with { InDoubt = InDoubt + 1 },
+        PlanCategory.Invalid => this with { Invalid = Invalid + 1 },
+        _ => throw new ArgumentOutOfRangeException(nameof(category)),
+    };
+
+    public static PlanCounts Zero { get; } = new(0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>Compares rendered items with the ledger, one at a time; reads the ledger, never writes it.</summary>
+public sealed class Plan
+{
+    private readonly ILedgerReader? ledger;
+    private readonly PlanOptions options;
+    private readonly Dictionary<string, PlanCounts> perAction = new(StringComparer.Ordinal);
+    private readonly List<string> actionOrder = [];
+    private int sendCount;
+
+    /// <param name="ledger">The ledger, or null when there is none yet (every valid item is new).</param>
+    public Plan(ILedgerReader? ledger, PlanOptions? options = null)
+    {
+        this.ledger = ledger;
+        this.options = options ?? new PlanOptions();
+    }
+
+    /// <summary>Counts per action, in the order actions were first seen.</summary>
+    public IReadOnlyList<KeyValuePair<string, PlanCounts>> CountsByAction => actionOrder.Select(a => new KeyValuePair<string, PlanCounts>(a, perAction[a])).ToList();
+
+    public PlanCounts Totals => perAction.Values.Aggregate(PlanCounts.Zero, (sum, c) => new PlanCounts(
+        sum.New + c.New, sum.Unchanged + c.Unchanged, sum.Changed + c.Changed, sum.Retry + c.Retry, sum.InDoubt + c.InDoubt, sum.Invalid + c.Invalid));
+
+    /// <summary>Classifies each item as it streams past, keeping the counts.</summary>
+    public IEnumerable<PlannedItem> Classify(IEnumerable<RenderedItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Classify(item);
+        }
+    }
+
+    public PlannedItem Classify(RenderedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var entry = ledger?.Find(item.Action, item.Key);
+        var category = Categorise(item, entry);
+        var wouldSend = category is PlanCategory.New or PlanCategory.Retry || category == PlanCategory.Changed && options.ResendChanged;
+        var send = wouldSend && (options.Limit is not { } limit || sendCount < limit);
+        if (send)
+        {
+            sendCount++;
+        }
+        if (!perAction.TryGetValue(item.Action, out var counts))
+        {
+            counts = PlanCounts.Zero;
+            actionOrder.Add(item.Action);
+        }
+        perAction[item.Action] = counts.Add(category);
+        return new PlannedItem(item, category, entry, send);
+    }
+
+    public static PlanCategory Categorise(RenderedItem item, LedgerEntry? entry)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (!item.IsValid)
+        {
+            return PlanCategory.Invalid;
+        }
+        return entry?.State switch
+        {
+            null or ItemState.New or ItemState.Invalid => PlanCategory.New,
+            ItemState.Sent => string.Equals(entry.ContentHash, item.ContentHash, StringComparison.OrdinalIgnoreCase) ? PlanCategory.Unchanged : PlanCategory.Changed,
+            ItemState.Failed => PlanCategory.Retry,
+            ItemState.InDoubt => PlanCategory.InDoubt,
+            _ => throw new ArgumentOutOfRangeException(nameof(entry), entry.State, "unknown ledger state"),
+        };
+    }
+}

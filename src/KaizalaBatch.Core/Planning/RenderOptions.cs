@@ -1,0 +1,14 @@
+namespace KaizalaBatch.Planning;
+
+/// <summary>How <see cref="ItemRenderer"/> renders a run.</summary>
+/// <param name="StartedAt">The value templates see as <c>run.startedAt</c>. The content hash covers whatever a
+/// template renders, so a template that uses <c>run.startedAt</c> changes its items' hashes whenever this value
+/// changes. The CLI must therefore pass a value that stays the same between plan and run and between runs of the
+/// same file: the ledger's creation time when the ledger exists, otherwise the current time (then every item is new
+/// anyway, so nothing compares against it).</param>
+public sealed record RenderOptions(DateTimeOffset StartedAt)
+{
+    /// <summary><c>--only ACTION</c>: render only these actions (by name; others are neither rendered nor checked).
+    /// Null renders every action. Filtering here, before rendering, keeps <c>--only</c> cheap on large files.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+}

@@ -1,0 +1,77 @@
+using KaizalaBatch.Diagnostics;
+
+namespace KaizalaBatch.RunFiles;
+
+/// <summary>A run file, read and checked (SPEC section 1), with every default filled in.</summary>
+/// <param name="Path">The run file's absolute path.</param>
+/// <param name="Directory">The folder relative paths (CSV, templates, media, ledger) are resolved against.</param>
+/// <param name="LedgerPath">Absolute path of the ledger: <c>ledger:</c> if given, else <c>&lt;name&gt;.ledger.db</c> beside the run file.</param>
+/// <param name="Vars">The <c>vars:</c> mapping as written (templates see it as <c>vars</c>), or null.</param>
+public sealed record RunFile(
+    string Path,
+    string Directory,
+    int Version,
+    string Name,
+    ConnectionSettings Connection,
+    RunLimits Limits,
+    MappingToken? Vars,
+    PhoneDefaults PhoneDefaults,
+    IReadOnlyList<ActionDefinition> Actions,
+    string LedgerPath);
+
+/// <summary>Where the Actions go. Secrets are held as <see cref="Secret"/>, whose printout is redacted.</summary>
+public sealed record ConnectionSettings(
+    bool Emulator,
+    Uri ApiRoot,
+    string? ApplicationId,
+    Secret? ApplicationSecret,
+    Secret? RefreshToken,
+    TimeSpan Timeout)
+{
+    public static readonly Uri DefaultApiRoot = new("https://api.kaiza.la/v1");
+    public const int DefaultTimeoutSeconds = 60;
+}
+
+public sealed record RunLimits(int PerMinute = 100, int Concurrency = 4, int MaxAttempts = 5, int MaxErrors = 50);
+
+/// <param name="CountryCode">"+91" style prefix for numbers written without +; null when not configured.</param>
+public sealed record PhoneDefaults(string? CountryCode);
+
+/// <summary>One entry of <c>actions:</c>.</summary>
+/// <param name="Type">PascalCase action type (Job ... Custom).</param>
+/// <param name="Key">The <c>key:</c> template, or null for the default (the groupId).</param>
+/// <param name="Body">The <c>body:</c> mapping as written, or null when <see cref="BodyTemplatePath"/> is used.</param>
+/// <param name="BodyTemplatePath">Absolute path of the <c>bodyTemplate:</c> Scriban file, or null.</param>
+/// <param name="Extra">Custom only: top-level request fields as written, or null.</param>
+public sealed record ActionDefinition(
+    string Name,
+    string Type,
+    string? PackageId,
+    TargetsDefinition Targets,
+    StringToken? Key,
+    MappingToken? Body,
+    string? BodyTemplatePath,
+    SourceLocation? BodyTemplateLocation,
+    MappingToken? Extra,
+    SourceLocation Location);
+
+/// <param name="File">Absolute path of the CSV file.</param>
+/// <param name="DisplayFile">The path as written in the run file, for messages.</param>
+/// <param name="GroupIdColumn">The column holding the group GUID (default <c>groupId</c>).</param>
+public sealed record TargetsDefinition(
+    string File,
+    string DisplayFile,
+    string GroupIdColumn,
+    string? GroupBy,
+    StringToken? Where,
+    SourceLocation Location)
+{
+    public const string DefaultGroupIdColumn = "groupId";
+}
+
+/// <summary>What <see cref="RunFileLoader.Load"/> found: the run file when it is usable, and every diagnostic.</summary>
+/// <param name="RunFile">Null when any error was found.</param>
+public sealed record LoadResult(RunFile? RunFile, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Succeeded => RunFile is not null;
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using KaizalaBatch.Diagnostics;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace KaizalaBatch.RunFiles;
+
+/// <summary>Checks a token tree against <c>runner.schema.json</c>. The tree is written out as JSON with one token per
+/// line, and the JSON line of each schema error maps back to the YAML token written there, so that every schema
+/// error gets the run file's line and column.</summary>
+internal sealed class SchemaCheck
+{
+    private const string ResourceName = "KaizalaBatch.runner.schema.json";
+
+    public static string SchemaText { get; } = ReadSchemaText();
+
+    private readonly JsonSchema schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
+
+    private static string ReadSchemaText()
+    {
+        using var stream = typeof(SchemaCheck).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"the embedded resource {ResourceName} is missing");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    public void Check(Token root, List<Diagnostic> diagnostics)
+    {
+        var json = new StringBuilder();
+        var lines = new List<SourceLocation>();
+        Write(root, json, lines);
+        var errors = schema.Validate(json.ToString());
+        foreach (var error in Flatten(errors).OrderBy(e => e.LineNumber).ThenBy(e => e.LinePosition))
+        {
+            var location = error.HasLineInfo && error.LineNumber >= 1 && error.LineNumber <= lines.Count
+                ? lines[error.LineNumber - 1]
+                : root.Location;
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.Schema, Describe(error), location));
+        }
+    }
+
+    /// <summary>An invalid list item or property carries the real reasons as child errors: report those. anyOf
+    /// failures (the action type) are reported once, as themselves.</summary>
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            if (error is ChildSchemaValidationError child && error.Kind is not (ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAllOf))
+            {
+                foreach (var inner in Flatten(child.Errors.Values.SelectMany(e => e)))
+                {
+                    yield return inner;
+                }
+            }
+            else
+            {
+                yield return error;
+            }
+        }
+    }
+
+    private static string Describe(ValidationError error)
+    {
+        var path = DisplayPath(error.Path);
+        var property = error.Property;
+        return error.Kind switch
+        {
+            ValidationErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
+            ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}",
+            ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotInEnumeration when property == "type" =>
+                $"'{path}' must be one of Job, Survey, Poll, Announcement, LetsMeet, Image, Album, Audio, Document, Video, Custom",
+            ValidationErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
+                $"'{path}' must be written as ${{env:NAME}}: secrets never live in the run file",
+            ValidationErrorKind.StringExpected => $"'{path}' must be a string",
+            ValidationErrorKind.IntegerExpected => $"'{path}' must be an integer",
+            ValidationErrorKind.BooleanExpected => $"'{path}' must be true or false",
+            ValidationErrorKind.ObjectExpected => $"'{path}' must be a mapping",
+            ValidationErrorKind.ArrayExpected => $"'{path}' must be a list",
+            ValidationErrorKind.NotInEnumeration => $"'{path}' is not one of the allowed values",
+            ValidationErrorKind.StringTooShort => $"'{path}' must not be empty",
+            ValidationErrorKind.TooFewItems => $"'{path}' must have at least one entry",
+            ValidationErrorKind.NumberTooSmall => $"'{path}' is too small",
+            ValidationErrorKind.NumberTooBig => $"'{path}' is too big",
+            ValidationErrorKind.PatternMismatch => $"'{path}' does not have the expected form",
+            _ => $"'{path}': {Humanise(error.Kind)}",
+        };
+    }
+
+    private static string In(string path, string? property)
+    {
+        var parent = path;
+        if (property is not null && parent == property)
+        {
+            parent = "";
+        }
+        else if (property is not null && parent.EndsWith("." + property, StringComparison.Ordinal))
+        {
+            parent = parent[..^(property.Length + 1)];
+        }
+        return parent is "" or "(root)" ? " at the top level" : $" in '{parent}'";
+    }
+
+    private static string DisplayPath(string? path)
+    {
+        var text = (path ?? "").TrimStart('#').TrimStart('/').Replace('/', '.');
+        return text.Length == 0 ? "(root)" : text;
+    }
+
+    private static string Humanise(ValidationErrorKind kind)
+    {
+        var name = kind.ToString();
+        var text = new StringBuilder();
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append(' ');
+            }
+            text.Append(char.ToLowerInvariant(c));
+        }
+        return text.ToString();
+    }
+
+    private static void Write(Token token, StringBuilder json, List<SourceLocation> lines)
+    {
+        switch (token)
+        {
+            case MappingToken mapping:
+                Line(json, lines, "{", mapping.Location);
+                for (var i = 0; i < mapping.Entries.Count; i++)
+                {
+                    var entry = mapping.Entries[i];
+                    Line(json, lines, JsonSerializer.Serialize(entry.Key.Value) + ":", entry.Key.Location);
+                    Write(entry.Value, json, lines);
+                    if (i < mapping.Entries.Count - 1)
+                    {
+                        Line(json, lines, ",", entry.Value.Location);
+                    }
+                }
+                Line(json, lines, "}", mapping.Location);
+                break;
+            case SequenceToken sequence:
+                Line(json, lines, "[", sequence.Location);
+                for (var i = 0; i < sequence.Items.Count; i++)
+                {
+                    Write(sequence.Items[i], json, lines);
+                    if (i < sequence.Items.Count - 1)
+                    {
+                        Line(json, lines, ",", sequence.Items[i].Location);
+                    }
+                }
+                Line(json, lines, "]", sequence.Location);
+                break;
+            case StringToken text:
+                Line(json, lines, JsonSerializer.Serialize(text.Value), text.Location);
+                break;
+            case LiteralToken literal:
+                Line(json, lines, literal.Value is null ? "null" : literal.Value.ToJsonString(), literal.Location);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown token {token.GetType().Name}");
+        }
+    }
+
+    private static void Line(StringBuilder json, List<SourceLocation> lines, string text, SourceLocation location)
+    {
+        json.Append(text).Append('\n');
+        lines.Add(location);
+    }
+}
