@@ -296,6 +296,30 @@ public sealed class RunLedger : ILedgerReader, IDisposable
     public void MarkFailed(string action, string key, string error) =>
         SetState(action, key, "Failed", error);
 
+    /// <summary>The item failed before any request left (a media upload was refused, say). Creates the row if needed;
+    /// never touches an item already sent or in doubt, whose Action may exist.</summary>
+    public void MarkFailedBeforeSending(RenderedItem item, string error)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        Write("""
+            INSERT INTO items (action, key, group_id, action_type, state, content_hash, attempts, last_error, first_row, updated_at)
+            VALUES ($action, $key, $group, $type, 'Failed', $content, 0, $error, $row, $now)
+            ON CONFLICT (action, key) DO UPDATE SET state = 'Failed', content_hash = excluded.content_hash,
+                last_error = excluded.last_error, updated_at = excluded.updated_at
+            WHERE items.state NOT IN ('Sent', 'InDoubt')
+            """,
+            c =>
+            {
+                c.Parameters.AddWithValue("$action", item.Action);
+                c.Parameters.AddWithValue("$key", item.Key);
+                c.Parameters.AddWithValue("$group", item.GroupId);
+                c.Parameters.AddWithValue("$type", item.PackageId ?? item.ActionType);
+                c.Parameters.AddWithValue("$content", item.ContentHash);
+                c.Parameters.AddWithValue("$error", error);
+                c.Parameters.AddWithValue("$row", item.Rows.Count > 0 ? item.Rows[0] : DBNull.Value);
+            });
+    }
+
     /// <summary>Keeps the item in-doubt (the last attempt's outcome is unknown) and records why.</summary>
     public void MarkStillInDoubt(string action, string key, string error) =>
         SetState(action, key, "InDoubt", error);
