@@ -1,0 +1,59 @@
+namespace KaizalaBatch.Emulator;
+
+/// <summary>
+/// How the emulator behaves. Plain data: the CLI maps its flags onto these one to one
+/// (<c>--per-minute</c> → <see cref="PerMinute"/>, <c>--fault-5xx</c> → <see cref="Fault5xx"/>, ...).
+/// </summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>Calls per connector (applicationId) in any sliding 60 s window; 0 = unlimited.</summary>
+    public int PerMinute { get; init; } = 100;
+
+    /// <summary>Calls across all connectors of the tenant in any sliding 60 s window; 0 = unlimited.</summary>
+    public int TenantPerMinute { get; init; } = 300;
+
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(365);
+
+    /// <summary>Added to every API answer (measured on <see cref="Time"/>).</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Seed of the fault draws: the same seed and call sequence give the same faults.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Rate (0..1) of API calls answered 500 or 503.</summary>
+    public double Fault5xx { get; init; }
+
+    /// <summary>Rate (0..1) of API calls whose connection is aborted before anything happens (an Action is NOT stored).</summary>
+    public double FaultReset { get; init; }
+
+    /// <summary>Rate (0..1) of API calls answered only after <see cref="SlowDelay"/> (the call itself takes effect at once).</summary>
+    public double FaultSlow { get; init; }
+
+    /// <summary>Longer than the client's 60 s timeout by default.</summary>
+    public TimeSpan SlowDelay { get; init; } = TimeSpan.FromSeconds(70);
+
+    /// <summary>Rate (0..1) of <c>POST .../actions</c> calls whose Action is stored and whose connection is then aborted.</summary>
+    public double FaultAcceptDrop { get; init; }
+
+    /// <summary>After this many API calls the endpoint moves: the old endpoint path answers 308 forever.</summary>
+    public int? MoveAfter { get; init; }
+
+    /// <summary>When set, the token call refuses (401) any other applicationId.</summary>
+    public string? ApplicationId { get; init; }
+
+    /// <summary>When set, the token call refuses (401) any other applicationSecret.</summary>
+    public string? ApplicationSecret { get; init; }
+
+    /// <summary>When set, only this refresh token and the ones the emulator issued are valid.</summary>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>null = every GUID is a group; otherwise other groups get 404.</summary>
+    public IReadOnlySet<Guid>? KnownGroups { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>When set, receives one line per API call (number, method, path, outcome). Quiet by default.</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KaizalaBatch.Emulator.Pipeline;
+using Microsoft.AspNetCore.Http;
+
+namespace KaizalaBatch.Emulator.Endpoints;
+
+/// <summary>
+/// <c>/_emulator/...</c>: for tests and benchmarks, never counted, throttled, authenticated or faulted.
+/// </summary>
+internal sealed class InspectionEndpoints(Service service)
+{
+    /// <summary><c>GET /_emulator/actions</c>: every accepted Action in arrival order (streamed; may be large).</summary>
+    public async Task ActionsAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var actions = service.Store.Snapshot();
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteNumber("count", actions.Count);
+        writer.WriteStartArray("actions");
+        foreach (var action in actions)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("sequence", action.Sequence);
+            writer.WriteString("groupId", action.GroupId);
+            writer.WriteString("actionType", action.ActionType);
+            writer.WriteString("packageId", action.PackageId);
+            writer.WritePropertyName("actionBody");
+            writer.WriteRawValue(action.ActionBodyJson, skipInputValidation: true);
+            if (action.Subscribers is { } subscribers)
+            {
+                writer.WriteStartArray("subscribers");
+                foreach (var phone in subscribers)
+                {
+                    writer.WriteStringValue(phone);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (action.SendToAllSubscribers is { } all)
+            {
+                writer.WriteBoolean("sendToAllSubscribers", all);
+            }
+
+            writer.WriteString("referenceId", action.ReferenceId);
+            if (action.ActionId is { } actionId)
+            {
+                writer.WriteString("actionId", actionId);
+            }
+            else
+            {
+                writer.WriteNull("actionId");
+            }
+
+            writer.WriteString("connector", action.Connector);
+            writer.WriteNumber("creationTime", action.CreatedAt.ToUnixTimeMilliseconds());
+            writer.WriteEndObject();
+            if (writer.BytesPending > 32 * 1024)
+            {
+                await writer.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /_emulator/stats</c>: API calls by route template and outcome.</summary>
+    public IResult Stats()
+    {
+        var stats = service.Stats.ToJson();
+        stats["calls"] = service.Calls;
+        stats["actions"] = service.Store.Count;
+        stats["heldAnswers"] = service.Held.Count;
+        return Answers.Ok(stats);
+    }
+
+    /// <summary><c>POST /_emulator/reset</c></summary>
+    public IResult Reset()
+    {
+        service.Reset();
+        return Answers.Ok(new JsonObject());
+    }
+}

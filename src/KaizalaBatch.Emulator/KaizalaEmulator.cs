@@ -1,0 +1,225 @@
+using System.Globalization;
+using KaizalaBatch.Emulator.Endpoints;
+using KaizalaBatch.Emulator.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KaizalaBatch.Emulator;
+
+/// <summary>
+/// The Kaizala service stand-in: a real Kestrel server (loopback by default) that behaves as
+/// REFERENCE.md says, including its throttling, token rules, moves and (seeded) faults.
+/// See docs/emulator.md.
+/// </summary>
+public sealed class KaizalaEmulator : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly Service service;
+    private readonly CancellationTokenSource stopping;
+    private int stopped;
+
+    private KaizalaEmulator(WebApplication app, Service service, CancellationTokenSource stopping, Uri baseUrl)
+    {
+        this.app = app;
+        this.service = service;
+        this.stopping = stopping;
+        BaseUrl = baseUrl;
+    }
+
+    public EmulatorOptions Options => service.Options;
+
+    /// <summary>Where it listens, e.g. <c>http://127.0.0.1:45123/</c>; also the initial endpointUrl.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary><see cref="BaseUrl"/> + <c>v1</c>: what a run file's connection.apiRoot names; <c>GET {ApiRoot}/accessToken</c>.</summary>
+    public Uri ApiRoot => new(BaseUrl, "v1");
+
+    /// <summary>A snapshot of every accepted Action in arrival order (the same data as <c>GET /_emulator/actions</c>).</summary>
+    public IReadOnlyList<AcceptedAction> Actions => service.Store.Snapshot();
+
+    /// <summary>How many API calls arrived so far (the inspection routes do not count).</summary>
+    public long Calls => service.Calls;
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> answers are being held back by a
+    /// <see cref="EmulatorOptions.Time"/> delay (latency or the slow fault): with a FakeTimeProvider,
+    /// advancing the clock after this releases them.
+    /// </summary>
+    public Task WhenHeldAsync(int count, CancellationToken ct = default) => service.Held.WhenHeldAsync(count, ct);
+
+    /// <summary>Forgets Actions, responses, stats, throttle windows and the call count; keeps issued tokens.</summary>
+    public void Reset() => service.Reset();
+
+    /// <summary>
+    /// Starts the emulator on <paramref name="url"/> (several separated by ';'); port 0 picks a free port.
+    /// Plain HTTP only.
+    /// </summary>
+    public static async Task<KaizalaEmulator> StartAsync(
+        EmulatorOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(KaizalaEmulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 128L * 1024 * 1024);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        var app = builder.Build();
+        var stopping = new CancellationTokenSource();
+        var service = new Service(options, stopping.Token);
+        Map(app, service);
+
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            stopping.Dispose();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new KaizalaEmulator(app, service, stopping, Reachable(address));
+    }
+
+    /// <summary>Runs as a server until <paramref name="ct"/> is cancelled (for the CLI).</summary>
+    public static Task RunAsync(EmulatorOptions options, string urls, CancellationToken ct) =>
+        RunAsync(options, urls, started: null, ct);
+
+    /// <summary>Runs as a server until <paramref name="ct"/> is cancelled; <paramref name="started"/> hears when it listens.</summary>
+    public static async Task RunAsync(EmulatorOptions options, string urls, Action<KaizalaEmulator>? started, CancellationToken ct)
+    {
+        await using var emulator = await StartAsync(options, urls, ct).ConfigureAwait(false);
+        started?.Invoke(emulator);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (ct.Register(() => cancelled.TrySetResult()))
+        {
+            await cancelled.Task.ConfigureAwait(false);
+        }
+
+        await emulator.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        if (Interlocked.Exchange(ref stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await app.StopAsync(ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        stopping.Dispose();
+    }
+
+    private static void Map(WebApplication app, Service service)
+    {
+        app.UseRouting();
+        app.Use((http, next) => Observe(http, next, service));
+
+        var filter = new ApiCallFilter(service);
+        var token = new TokenEndpoint(service);
+        var actions = new ActionEndpoints(service);
+        var media = new MediaEndpoint();
+        var inspection = new InspectionEndpoints(service);
+
+        app.MapGet("/v1/accessToken", token.Handle)
+            .WithMetadata(new ApiRoute("GET /v1/accessToken", IsToken: true, Generation: 0, IsActionPost: false))
+            .AddEndpointFilter(filter);
+
+        var generations = options(service).MoveAfter is null ? 1 : 2;
+        for (var generation = 0; generation < generations; generation++)
+        {
+            var api = app.MapGroup(generation == 0 ? "/v1" : $"/moved/{generation}/v1").AddEndpointFilter(filter);
+            api.MapPost("/groups/{groupId}/actions", actions.SendAsync)
+                .WithMetadata(Route("POST /v1/groups/{groupId}/actions", generation, isActionPost: true));
+            api.MapGet("/groups/{groupId}/actions", actions.List)
+                .WithMetadata(Route("GET /v1/groups/{groupId}/actions", generation));
+            api.MapGet("/groups/{groupId}/actions/{actionId}", actions.Details)
+                .WithMetadata(Route("GET /v1/groups/{groupId}/actions/{actionId}", generation));
+            api.MapPost("/groups/{groupId}/actions/{actionId}/responses", actions.RespondAsync)
+                .WithMetadata(Route("POST /v1/groups/{groupId}/actions/{actionId}/responses", generation));
+            api.MapPost("/media", (Func<HttpContext, Task<IResult>>)media.HandleAsync)
+                .WithMetadata(Route("POST /v1/media", generation));
+        }
+
+        app.MapGet("/_emulator/actions", inspection.ActionsAsync);
+        app.MapGet("/_emulator/stats", inspection.Stats);
+        app.MapPost("/_emulator/reset", inspection.Reset);
+
+        static EmulatorOptions options(Service service) => service.Options;
+        static ApiRoute Route(string template, int generation, bool isActionPost = false) =>
+            new(template, IsToken: false, generation, isActionPost);
+    }
+
+    /// <summary>Counts every API call by route and outcome, and turns a crash or a cut-off answer into an outcome.</summary>
+    private static async Task Observe(HttpContext http, RequestDelegate next, Service service)
+    {
+        if (http.Request.Path.StartsWithSegments("/_emulator", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(http).ConfigureAwait(false);
+            return;
+        }
+
+        string outcome;
+        try
+        {
+            await next(http).ConfigureAwait(false);
+            outcome = http.Items[Service.OutcomeKey] as string ?? http.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || service.Stopping.IsCancellationRequested)
+        {
+            outcome = "client-abort";
+            http.Abort();
+        }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            // An emulator bug: say so in the answer rather than hiding it behind a bare 500.
+            outcome = "500";
+            await Answers.Error(StatusCodes.Status500InternalServerError, "EmulatorBug", e.ToString()).ExecuteAsync(http).ConfigureAwait(false);
+        }
+
+        var route = http.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>()?.Template ?? "(unmatched)";
+        service.Stats.Record(route, outcome);
+        if (service.Options.Log is { } log)
+        {
+            var call = http.Items[Service.CallNumberKey] is long n ? n.ToString(CultureInfo.InvariantCulture) : "-";
+            log($"{call} {http.Request.Method} {http.Request.Path}{http.Request.QueryString} → {outcome}");
+        }
+    }
+
+    /// <summary>A wildcard listen address is not something a client can call: name loopback instead.</summary>
+    private static Uri Reachable(string address)
+    {
+        var uri = new UriBuilder(address);
+        if (uri.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        uri.Path = "/";
+        return uri.Uri;
+    }
+}
