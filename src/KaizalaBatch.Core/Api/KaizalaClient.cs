@@ -361,6 +361,9 @@ public sealed class KaizalaClient : IDisposable
         }
     }
 
+    /// <summary>The access token held now, for tests that prove it is written nowhere.</summary>
+    internal Secret? CurrentAccessToken => CurrentToken()?.Value;
+
     private AccessToken? CurrentToken()
     {
         lock (_stateLock)
