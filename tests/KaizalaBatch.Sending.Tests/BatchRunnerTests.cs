@@ -212,6 +212,51 @@ public sealed partial class BatchRunnerTests : IDisposable
         AssertExactlyOnce(c.Emulator, items);
     }
 
+    /// <summary>Moves the shared fake clock a second at a time until the run ends.</summary>
+    private static async Task<RunSummary> Drive(FakeTimeProvider time, Task<RunSummary> run)
+    {
+        var deadline = time.GetUtcNow().AddHours(1);
+        while (!run.IsCompleted)
+        {
+            Assert.True(time.GetUtcNow() < deadline, "the run did not end");
+            SpinWait.SpinUntil(() => run.IsCompleted, 5);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        return await run;
+    }
+
+    [Fact]
+    public async Task Throttling_pauses_every_worker_and_the_batch_still_ends_sent_once()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var c = await Connection.StartAsync(Unlimited with { PerMinute = 5, Time = time },
+            pacing: new PacingOptions(PerMinute: 0, Concurrency: 4), clientTime: time);
+        var items = Surveys(12);
+        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        var summary = await Drive(time, Run(c, ledger, items, Fast(maxAttempts: 30), time: time));
+        Assert.Equal(12, summary.Sent);
+        Assert.Contains("throttled the connector", c.Logger.All);
+        AssertExactlyOnce(c.Emulator, items);
+    }
+
+    [Fact]
+    public async Task Paced_at_the_service_limit_no_call_is_throttled()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var c = await Connection.StartAsync(Unlimited with { PerMinute = 5, Time = time },
+            // The fake clock runs on while requests travel; a wider window absorbs that, as a second does for real networks.
+            pacing: new PacingOptions(PerMinute: 5, Concurrency: 4) { Window = TimeSpan.FromSeconds(70) }, clientTime: time);
+        var items = Surveys(12);
+        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        var started = time.GetUtcNow();
+        var summary = await Drive(time, Run(c, ledger, items, Fast(), time: time));
+        Assert.Equal(12, summary.Sent);
+        Assert.DoesNotContain("throttled", c.Logger.All);
+        // 13 calls (a token and 12 actions) at 5 a window need just over two windows.
+        Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(140), TimeSpan.FromMinutes(3.5));
+        AssertExactlyOnce(c.Emulator, items);
+    }
+
     [Fact]
     public async Task Max_errors_stops_taking_new_items()
     {

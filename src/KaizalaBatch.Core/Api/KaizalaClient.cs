@@ -90,12 +90,16 @@ public sealed class KaizalaClient : IDisposable
 
     /// <summary><c>POST {endpoint}v1/groups/{groupId}/actions</c> with <paramref name="request"/> as the body
     /// (<c>{actionType, actionBody}</c> or <c>{id, actionBody, ...}</c>), sent byte for byte as given.</summary>
-    public Task<ApiOutcome> SendActionAsync(string groupId, string requestJson, CancellationToken cancellationToken) =>
+    /// <param name="cancellationToken">Cancels the call, even a request in flight (its outcome is then unknown).</param>
+    /// <param name="stopWaiting">Cancels only while no request has left yet (waiting for the pacer or the token): a Ctrl-C that
+    /// must not leave an Action in doubt. The <see cref="OperationCanceledException"/> then means "not sent".</param>
+    public Task<ApiOutcome> SendActionAsync(string groupId, string requestJson, CancellationToken cancellationToken, CancellationToken stopWaiting = default) =>
         CallAsync(
             HttpMethod.Post,
             $"v1/groups/{Uri.EscapeDataString(groupId)}/actions",
             () => new StringContent(requestJson, Encoding.UTF8, "application/json"),
-            cancellationToken);
+            cancellationToken,
+            stopWaiting);
 
     /// <summary><c>POST {endpoint}v1/media</c>: the file as a multipart part with its own MIME type; the answer carries <c>mediaResource</c>.</summary>
     public Task<ApiOutcome> UploadMediaAsync(string filePath, string mimeType, CancellationToken cancellationToken) =>
@@ -110,7 +114,8 @@ public sealed class KaizalaClient : IDisposable
                 form.Add(file, "file", Path.GetFileName(filePath));
                 return form;
             },
-            cancellationToken);
+            cancellationToken,
+            default);
 
     /// <summary>Reads back a group's actions created at or after <paramref name="from"/>, oldest first, following <c>hasMore</c>.</summary>
     public async Task<ReadBackResult> ReadActionsAsync(string groupId, string? actionType, DateTimeOffset from, CancellationToken cancellationToken)
@@ -123,7 +128,7 @@ public sealed class KaizalaClient : IDisposable
             var query = $"v1/groups/{Uri.EscapeDataString(groupId)}/actions?"
                 + (actionType is null ? "" : $"actionType={Uri.EscapeDataString(actionType)}&")
                 + $"fromDate={fromMs.ToString(CultureInfo.InvariantCulture)}&count={ReadBackPageSize}";
-            var outcome = await CallAsync(HttpMethod.Get, query, null, cancellationToken).ConfigureAwait(false);
+            var outcome = await CallAsync(HttpMethod.Get, query, null, cancellationToken, default).ConfigureAwait(false);
             if (outcome is not Accepted page)
             {
                 return new ReadBackResult(actions, outcome);
@@ -166,12 +171,13 @@ public sealed class KaizalaClient : IDisposable
     };
 
     /// <summary>One platform call: token first, then the request, following 308 moves and renewing the token once on a 401.</summary>
-    private async Task<ApiOutcome> CallAsync(HttpMethod method, string relative, Func<HttpContent>? content, CancellationToken cancellationToken)
+    private async Task<ApiOutcome> CallAsync(HttpMethod method, string relative, Func<HttpContent>? content, CancellationToken cancellationToken,
+        CancellationToken stopWaiting)
     {
         long? staleGeneration = null;
         for (var authAttempt = 0; ; authAttempt++)
         {
-            var (token, failure) = await GetTokenAsync(staleGeneration, cancellationToken).ConfigureAwait(false);
+            var (token, failure) = await GetTokenAsync(staleGeneration, cancellationToken, stopWaiting).ConfigureAwait(false);
             if (failure is not null)
             {
                 return failure;
@@ -184,7 +190,7 @@ public sealed class KaizalaClient : IDisposable
                 request.Headers.TryAddWithoutValidation("accessToken", token!.Value.Reveal());
                 request.Headers.TryAddWithoutValidation("applicationId", _options.ApplicationId);
                 request.Content = content?.Invoke();
-                var (status, response) = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+                var (status, response) = await SendOnceAsync(request, cancellationToken, stopWaiting).ConfigureAwait(false);
                 if (response is ApiOutcome done)
                 {
                     return done;
@@ -221,9 +227,15 @@ public sealed class KaizalaClient : IDisposable
     }
 
     /// <summary>Sends through the pacer with the client timeout. Returns the response, or an outcome when none came.</summary>
-    private async Task<(HttpStatusCode? Status, object? Response)> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode? Status, object? Response)> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken,
+        CancellationToken stopWaiting)
     {
-        using var permit = await _pacer.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        CallPermit permit;
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopWaiting))
+        {
+            permit = await _pacer.AcquireAsync(waiting.Token).ConfigureAwait(false);
+        }
+        using var held = permit;
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -337,14 +349,18 @@ public sealed class KaizalaClient : IDisposable
     }
 
     /// <summary>The current access token, fetched or renewed when missing, near expiry, or the one just refused (generation).</summary>
-    private async Task<(AccessToken? Token, ApiOutcome? Failure)> GetTokenAsync(long? staleGeneration, CancellationToken cancellationToken)
+    private async Task<(AccessToken? Token, ApiOutcome? Failure)> GetTokenAsync(long? staleGeneration, CancellationToken cancellationToken,
+        CancellationToken stopWaiting = default)
     {
         var current = CurrentToken();
         if (current is not null && current.Generation != staleGeneration && _time.GetUtcNow() < current.RenewAt)
         {
             return (current, null);
         }
-        await _tokenLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopWaiting))
+        {
+            await _tokenLock.WaitAsync(waiting.Token).ConfigureAwait(false);
+        }
         try
         {
             // Another caller may have renewed it while this one waited.
@@ -353,7 +369,7 @@ public sealed class KaizalaClient : IDisposable
             {
                 return (current, null);
             }
-            return await FetchTokenAsync(current?.Generation ?? 0, cancellationToken).ConfigureAwait(false);
+            return await FetchTokenAsync(current?.Generation ?? 0, cancellationToken, stopWaiting).ConfigureAwait(false);
         }
         finally
         {
@@ -372,7 +388,7 @@ public sealed class KaizalaClient : IDisposable
         }
     }
 
-    private async Task<(AccessToken?, ApiOutcome?)> FetchTokenAsync(long previousGeneration, CancellationToken cancellationToken)
+    private async Task<(AccessToken?, ApiOutcome?)> FetchTokenAsync(long previousGeneration, CancellationToken cancellationToken, CancellationToken stopWaiting)
     {
         var root = _options.ApiRoot.AbsoluteUri.TrimEnd('/');
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(root + "/accessToken"));
@@ -385,7 +401,7 @@ public sealed class KaizalaClient : IDisposable
         }
         request.Headers.TryAddWithoutValidation("refreshToken", refreshToken.Reveal());
         var fetchedAt = _time.GetUtcNow();
-        var (status, response) = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        var (status, response) = await SendOnceAsync(request, cancellationToken, stopWaiting).ConfigureAwait(false);
         if (response is ApiOutcome failure)
         {
             return (null, failure);

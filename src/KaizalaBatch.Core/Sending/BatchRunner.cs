@@ -200,6 +200,7 @@ public sealed class BatchRunner
         }
 
         Attempt last;
+        var requestLeft = false;
         try
         {
             last = await _retry.ExecuteAsync(async _ =>
@@ -230,7 +231,17 @@ public sealed class BatchRunner
                 }
 
                 _ledger.MarkInDoubt(item, request.BodyHash, _time.GetUtcNow());
-                var outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort).ConfigureAwait(false);
+                ApiOutcome outcome;
+                try
+                {
+                    outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
+                {
+                    // Stopped while waiting for the pacer: this request never left.
+                    return new Attempt(ItemResult.NotStarted, null);
+                }
+                requestLeft = true;
                 switch (outcome)
                 {
                     case Accepted accepted:
@@ -254,19 +265,23 @@ public sealed class BatchRunner
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
         {
             // Stopped between attempts: nothing is in flight for this item.
-            return Settle(item, unresolved, "stopped before the next attempt");
+            return Settle(item, unresolved, requestLeft, "stopped before the next attempt");
         }
 
+        if (last.Done == ItemResult.NotStarted)
+        {
+            return Settle(item, unresolved, requestLeft, "stopped before the request left");
+        }
         if (last.Done is { } done)
         {
             return done;
         }
-        return Settle(item, unresolved, $"gave up after {_options.MaxAttempts} attempts: {last.Retry}");
+        return Settle(item, unresolved, requestLeft, $"gave up after {_options.MaxAttempts} attempts: {last.Retry}");
     }
 
     /// <summary>Ends an item whose last attempt did not succeed: in doubt while an Action may exist, failed when none can;
-    /// not started when the run stopped before its first request.</summary>
-    private ItemResult Settle(RenderedItem item, bool unresolved, string error)
+    /// not started when the run stopped before any request of the item left.</summary>
+    private ItemResult Settle(RenderedItem item, bool unresolved, bool requestLeft, string error)
     {
         if (_ledger.FindRecord(item.Action, item.Key)?.State != ItemState.InDoubt)
         {
@@ -275,10 +290,10 @@ public sealed class BatchRunner
         if (unresolved)
         {
             _ledger.MarkStillInDoubt(item.Action, item.Key, error);
-            return ItemResult.InDoubt;
+            return requestLeft ? ItemResult.InDoubt : ItemResult.NotStarted;
         }
         _ledger.MarkFailed(item.Action, item.Key, error);
-        return ItemResult.Failed;
+        return requestLeft ? ItemResult.Failed : ItemResult.NotStarted;
     }
 
     private ResiliencePipeline<Attempt> BuildRetry() =>
