@@ -304,6 +304,29 @@ public sealed partial class BatchRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_abandons_requests_still_waiting_for_the_pacer_and_leaves_their_items_untouched()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // never advanced: the third call would wait a minute
+        await using var c = await Connection.StartAsync(Unlimited, pacing: new PacingOptions(PerMinute: 2, Concurrency: 4), clientTime: time);
+        var items = Surveys(5);
+        using var stop = new CancellationTokenSource();
+        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        var run = Run(c, ledger, items, Fast(), new SyncProgress(p =>
+        {
+            if (p.Sent == 1)
+            {
+                stop.Cancel();
+            }
+        }), time, stop.Token);
+        var summary = await run;
+        Assert.Equal(StopReason.Cancelled, summary.Stopped);
+        Assert.Equal(1, summary.Sent);
+        Assert.Equal(4, summary.NotStarted);
+        Assert.Single(c.Emulator.Actions);
+        Assert.Equal([ItemState.Sent], ledger.Export().Select(r => r.State));
+    }
+
+    [Fact]
     public async Task Media_files_are_uploaded_once_per_content_and_put_in_the_body()
     {
         await using var c = await Connection.StartAsync(Unlimited);

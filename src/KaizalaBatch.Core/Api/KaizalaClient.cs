@@ -93,13 +93,17 @@ public sealed class KaizalaClient : IDisposable
     /// <param name="cancellationToken">Cancels the call, even a request in flight (its outcome is then unknown).</param>
     /// <param name="stopWaiting">Cancels only while no request has left yet (waiting for the pacer or the token): a Ctrl-C that
     /// must not leave an Action in doubt. The <see cref="OperationCanceledException"/> then means "not sent".</param>
-    public Task<ApiOutcome> SendActionAsync(string groupId, string requestJson, CancellationToken cancellationToken, CancellationToken stopWaiting = default) =>
+    /// <param name="beforeSend">Runs after the pacer lets the POST through and before its bytes leave (again for a resend after
+    /// a 308 or 401): where the caller records, durably, that the outcome is about to become uncertain.</param>
+    public Task<ApiOutcome> SendActionAsync(string groupId, string requestJson, CancellationToken cancellationToken,
+        CancellationToken stopWaiting = default, Action? beforeSend = null) =>
         CallAsync(
             HttpMethod.Post,
             $"v1/groups/{Uri.EscapeDataString(groupId)}/actions",
             () => new StringContent(requestJson, Encoding.UTF8, "application/json"),
             cancellationToken,
-            stopWaiting);
+            stopWaiting,
+            beforeSend);
 
     /// <summary><c>POST {endpoint}v1/media</c>: the file as a multipart part with its own MIME type; the answer carries <c>mediaResource</c>.</summary>
     public Task<ApiOutcome> UploadMediaAsync(string filePath, string mimeType, CancellationToken cancellationToken) =>
@@ -115,7 +119,8 @@ public sealed class KaizalaClient : IDisposable
                 return form;
             },
             cancellationToken,
-            default);
+            default,
+            null);
 
     /// <summary>Reads back a group's actions created at or after <paramref name="from"/>, oldest first, following <c>hasMore</c>.</summary>
     public async Task<ReadBackResult> ReadActionsAsync(string groupId, string? actionType, DateTimeOffset from, CancellationToken cancellationToken)
@@ -128,7 +133,7 @@ public sealed class KaizalaClient : IDisposable
             var query = $"v1/groups/{Uri.EscapeDataString(groupId)}/actions?"
                 + (actionType is null ? "" : $"actionType={Uri.EscapeDataString(actionType)}&")
                 + $"fromDate={fromMs.ToString(CultureInfo.InvariantCulture)}&count={ReadBackPageSize}";
-            var outcome = await CallAsync(HttpMethod.Get, query, null, cancellationToken, default).ConfigureAwait(false);
+            var outcome = await CallAsync(HttpMethod.Get, query, null, cancellationToken, default, null).ConfigureAwait(false);
             if (outcome is not Accepted page)
             {
                 return new ReadBackResult(actions, outcome);
@@ -172,7 +177,7 @@ public sealed class KaizalaClient : IDisposable
 
     /// <summary>One platform call: token first, then the request, following 308 moves and renewing the token once on a 401.</summary>
     private async Task<ApiOutcome> CallAsync(HttpMethod method, string relative, Func<HttpContent>? content, CancellationToken cancellationToken,
-        CancellationToken stopWaiting)
+        CancellationToken stopWaiting, Action? beforeSend)
     {
         long? staleGeneration = null;
         for (var authAttempt = 0; ; authAttempt++)
@@ -190,7 +195,7 @@ public sealed class KaizalaClient : IDisposable
                 request.Headers.TryAddWithoutValidation("accessToken", token!.Value.Reveal());
                 request.Headers.TryAddWithoutValidation("applicationId", _options.ApplicationId);
                 request.Content = content?.Invoke();
-                var (status, response) = await SendOnceAsync(request, cancellationToken, stopWaiting).ConfigureAwait(false);
+                var (status, response) = await SendOnceAsync(request, cancellationToken, stopWaiting, beforeSend).ConfigureAwait(false);
                 if (response is ApiOutcome done)
                 {
                     return done;
@@ -228,7 +233,7 @@ public sealed class KaizalaClient : IDisposable
 
     /// <summary>Sends through the pacer with the client timeout. Returns the response, or an outcome when none came.</summary>
     private async Task<(HttpStatusCode? Status, object? Response)> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken,
-        CancellationToken stopWaiting)
+        CancellationToken stopWaiting, Action? beforeSend = null)
     {
         CallPermit permit;
         using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopWaiting))
@@ -236,6 +241,7 @@ public sealed class KaizalaClient : IDisposable
             permit = await _pacer.AcquireAsync(waiting.Token).ConfigureAwait(false);
         }
         using var held = permit;
+        beforeSend?.Invoke();
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

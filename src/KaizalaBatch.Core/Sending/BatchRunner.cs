@@ -230,18 +230,28 @@ public sealed class BatchRunner
                     unresolved = false;
                 }
 
-                _ledger.MarkInDoubt(item, request.BodyHash, _time.GetUtcNow());
                 ApiOutcome outcome;
+                var sentNow = false;
                 try
                 {
-                    outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop).ConfigureAwait(false);
+                    // The ledger says "in doubt", durably, the moment before the request leaves.
+                    outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
+                    {
+                        _ledger.MarkInDoubt(item, request.BodyHash, _time.GetUtcNow());
+                        sentNow = requestLeft = true;
+                    }).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
                 {
-                    // Stopped while waiting for the pacer: this request never left.
+                    // Stopped while waiting for the pacer or a token: this request never left.
                     return new Attempt(ItemResult.NotStarted, null);
                 }
-                requestLeft = true;
+                if (!sentNow)
+                {
+                    // The token could not be had: nothing was posted in this attempt, nothing new is in doubt.
+                    _logger.LogWarning("{Action}/{Key}: no access token: {Error}", item.Action, item.Key, outcome.ToString());
+                    return new Attempt(null, outcome as Transient ?? new Transient(TransientKind.ServerError, outcome.ToString()));
+                }
                 switch (outcome)
                 {
                     case Accepted accepted:
@@ -280,20 +290,20 @@ public sealed class BatchRunner
     }
 
     /// <summary>Ends an item whose last attempt did not succeed: in doubt while an Action may exist, failed when none can;
-    /// not started when the run stopped before any request of the item left.</summary>
+    /// not started (the ledger untouched) when no request of the item left in this run.</summary>
     private ItemResult Settle(RenderedItem item, bool unresolved, bool requestLeft, string error)
     {
-        if (_ledger.FindRecord(item.Action, item.Key)?.State != ItemState.InDoubt)
+        if (!requestLeft || _ledger.FindRecord(item.Action, item.Key)?.State != ItemState.InDoubt)
         {
             return ItemResult.NotStarted;
         }
         if (unresolved)
         {
             _ledger.MarkStillInDoubt(item.Action, item.Key, error);
-            return requestLeft ? ItemResult.InDoubt : ItemResult.NotStarted;
+            return ItemResult.InDoubt;
         }
         _ledger.MarkFailed(item.Action, item.Key, error);
-        return requestLeft ? ItemResult.Failed : ItemResult.NotStarted;
+        return ItemResult.Failed;
     }
 
     private ResiliencePipeline<Attempt> BuildRetry() =>
