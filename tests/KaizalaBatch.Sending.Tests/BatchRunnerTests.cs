@@ -105,6 +105,26 @@ public sealed partial class BatchRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_invalid_item_is_recorded_as_invalid_and_never_sent()
+    {
+        await using var c = await Connection.StartAsync(Unlimited);
+        var valid = Items.Survey("survey", Items.NewGroup());
+        var invalid = Items.Survey("survey", Items.NewGroup()) with
+        {
+            Errors = [Diagnostics.Diagnostic.Error("KB9999", "title is missing", new Diagnostics.SourceLocation("groups.csv", Row: 2))],
+        };
+        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        var summary = await Run(c, ledger, [new ItemToSend(valid, SendReason.New), new ItemToSend(invalid, SendReason.New)]);
+        Assert.Equal(1, summary.Sent);
+        Assert.Equal(1, summary.Invalid);
+        Assert.Equal(1, summary.ExitCode);
+        var entry = ledger.Find(invalid.Action, invalid.Key)!;
+        Assert.Equal(ItemState.Invalid, entry.State);
+        Assert.Contains("title is missing", entry.LastError);
+        Assert.Single(c.Emulator.Actions);
+    }
+
+    [Fact]
     public async Task Server_faults_and_resets_end_all_sent_with_no_duplicate()
     {
         await using var c = await Connection.StartAsync(Unlimited with { Seed = 7, Fault5xx = 0.25, FaultReset = 0.15 });

@@ -163,6 +163,7 @@ public sealed class BatchRunner
         InDoubt,
         Skipped,
         NotStarted,
+        Invalid,
     }
 
     /// <summary>What one attempt came to: done (with a final result) or a transient outcome worth another attempt.</summary>
@@ -174,7 +175,7 @@ public sealed class BatchRunner
         if (!item.IsValid || item.Body is null)
         {
             _ledger.MarkInvalid(item, string.Join("; ", item.Errors.Select(e => e.ToString())));
-            return ItemResult.Failed;
+            return ItemResult.Invalid;
         }
         var record = _ledger.FindRecord(item.Action, item.Key);
         if (record?.State == ItemState.Sent && (record.ContentHash == item.ContentHash || next.Reason != SendReason.Changed))
@@ -382,7 +383,7 @@ public sealed class BatchRunner
     {
         private readonly Lock _gate = new();
         private readonly ConcurrentDictionary<string, int[]> _perAction = new(StringComparer.Ordinal);
-        private readonly int[] _totals = new int[6];
+        private readonly int[] _totals = new int[7];
         private int _inFlight;
         private int _notStarted;
         private int _handled;
@@ -434,7 +435,7 @@ public sealed class BatchRunner
                 }
                 _handled++;
                 _totals[(int)result]++;
-                _perAction.GetOrAdd(action, _ => new int[6])[(int)result]++;
+                _perAction.GetOrAdd(action, _ => new int[7])[(int)result]++;
             }
             Report();
         }
@@ -492,7 +493,7 @@ public sealed class BatchRunner
             lock (_gate)
             {
                 var actions = _perAction.OrderBy(p => p.Key, StringComparer.Ordinal)
-                    .Select(p => new ActionSummary(p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], p.Value[4]))
+                    .Select(p => new ActionSummary(p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], p.Value[4], p.Value[6]))
                     .ToList();
                 return new RunSummary(actions, Stopped, _notStarted, StopMessage);
             }

@@ -62,7 +62,8 @@ public enum StopReason
 /// <param name="Failed">Refused for good, or attempts exhausted with nothing created.</param>
 /// <param name="InDoubt">Attempts exhausted (or stopped) with the last outcome unknown: the next run reconciles them.</param>
 /// <param name="Skipped">Already sent (unchanged, or changed without <c>--resend-changed</c>).</param>
-public sealed record ActionSummary(string Action, int Sent, int Reconciled, int Failed, int InDoubt, int Skipped);
+/// <param name="Invalid">Handed in with validation errors: recorded as invalid in the ledger, never sent.</param>
+public sealed record ActionSummary(string Action, int Sent, int Reconciled, int Failed, int InDoubt, int Skipped, int Invalid);
 
 /// <summary>The result of a run, for the CLI to print and map to an exit code.</summary>
 /// <param name="NotStarted">Items handed in but never worked on because the run stopped.</param>
@@ -79,6 +80,8 @@ public sealed record RunSummary(IReadOnlyList<ActionSummary> Actions, StopReason
 
     public int Skipped => Actions.Sum(a => a.Skipped);
 
-    /// <summary>SPEC section 3: 3 when stopped early, 1 when some items failed or stayed in doubt, else 0.</summary>
-    public int ExitCode => Stopped is not null ? 3 : Failed + InDoubt > 0 ? 1 : 0;
+    public int Invalid => Actions.Sum(a => a.Invalid);
+
+    /// <summary>SPEC section 3: 3 when stopped early, 1 when some items failed, stayed in doubt or are invalid, else 0.</summary>
+    public int ExitCode => Stopped is not null ? 3 : Failed + InDoubt + Invalid > 0 ? 1 : 0;
 }
