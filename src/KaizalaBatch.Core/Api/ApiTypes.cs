@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+
+namespace KaizalaBatch.Api;
+
+/// <summary>A secret string (applicationSecret, refreshToken, accessToken). Its <see cref="ToString"/> never shows the value,
+/// so a secret that slips into a log template, an exception or a record's printout stays hidden.</summary>
+public sealed class Secret(string value)
+{
+    /// <summary>The secret itself: only for the one header that carries it.</summary>
+    public string Reveal() => value;
+
+    public bool IsEmpty => value.Length == 0;
+
+    public override string ToString() => "***";
+}
+
+/// <summary>How to reach the service, from the run file's <c>connection</c> (SPEC section 1).</summary>
+/// <param name="ApiRoot">The token service, e.g. <c>https://api.kaiza.la/v1</c>; the access token is at <c>{ApiRoot}/accessToken</c>.</param>
+/// <param name="RefreshTokenFile">Where a rotated refresh token is kept (mode 0600), beside the ledger; when the file exists
+/// its token is preferred over <paramref name="RefreshToken"/>. Null: rotations are kept in memory only.</param>
+public sealed record KaizalaClientOptions(
+    Uri ApiRoot,
+    string ApplicationId,
+    Secret ApplicationSecret,
+    Secret RefreshToken,
+    string? RefreshTokenFile = null)
+{
+    /// <summary>The docs suggest a client timeout of one minute.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Renew the access token this long before it expires (at most a tenth of its lifetime).</summary>
+    public TimeSpan RenewBeforeExpiry { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The refresh token file's conventional place beside a ledger.</summary>
+    public static string RefreshTokenFileFor(string ledgerPath) => ledgerPath + ".refresh-token";
+}
+
+/// <summary>Why a call may succeed if tried again.</summary>
+public enum TransientKind
+{
+    /// <summary>429: the call was refused before doing anything; wait Retry-After.</summary>
+    Throttled,
+
+    /// <summary>5xx: the service failed; an Action may have been created anyway.</summary>
+    ServerError,
+
+    /// <summary>No answer within the timeout: outcome unknown.</summary>
+    Timeout,
+
+    /// <summary>The connection broke (reset, refused, closed mid-answer): outcome unknown.</summary>
+    Reset,
+}
+
+/// <summary>What one API call came to.</summary>
+public abstract record ApiOutcome;
+
+/// <summary>200: the service did it. <paramref name="Body"/> is the parsed answer.</summary>
+public sealed record Accepted(JsonObject Body) : ApiOutcome
+{
+    public string? ReferenceId => (string?)Body["referenceId"];
+
+    public string? ActionId => (string?)Body["actionId"];
+
+    public string? MediaResource => (string?)Body["mediaResource"];
+}
+
+/// <summary>400, 403, 404, 415 and any other refusal that trying again will not change. Nothing was created.</summary>
+public sealed record Permanent(int Status, string Message) : ApiOutcome
+{
+    public override string ToString() => $"HTTP {Status}: {Message}";
+}
+
+/// <summary>A failure worth another attempt.</summary>
+public sealed record Transient(TransientKind Kind, string Message, int? Status = null, TimeSpan? RetryAfter = null) : ApiOutcome
+{
+    /// <summary>True when the request may have taken effect: a POST must be reconciled before it is sent again.</summary>
+    public bool OutcomeUnknown => Kind != TransientKind.Throttled;
+
+    public override string ToString() => Status is { } status ? $"{Kind} (HTTP {status}): {Message}" : $"{Kind}: {Message}";
+}
+
+/// <summary>One Action as the read-back lists it.</summary>
+public sealed record ReadBackAction(string? ReferenceId, string? ActionId, string? ActionType, DateTimeOffset? CreationTime, JsonNode? ActionBody);
+
+/// <summary>The read-back of a group: the actions, or why they could not be read.</summary>
+public sealed record ReadBackResult(IReadOnlyList<ReadBackAction> Actions, ApiOutcome? Failure)
+{
+    public bool Succeeded => Failure is null;
+}
+
+/// <summary>Something about the connection makes calls impossible; the run stops. The CLI maps it to exit 2 (nothing sent)
+/// or 3 (stopped midway). Messages never hold a secret.</summary>
+public class KaizalaConnectionException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A plain <c>http://</c> URL to a host that is not loopback.</summary>
+public sealed class InsecureEndpointException(Uri url)
+    : KaizalaConnectionException($"Refusing plain http:// to {url.Host}: only loopback hosts may be reached without TLS.")
+{
+    public Uri Url { get; } = url;
+}
+
+/// <summary>The token service refused the credentials, or the service refused a fresh access token (a second 401).</summary>
+public sealed class KaizalaAuthenticationException(string message) : KaizalaConnectionException(message);

@@ -1,0 +1,80 @@
+using Microsoft.Data.Sqlite;
+
+namespace KaizalaBatch.Ledger;
+
+/// <summary>The ledger's schema as an ordered list of migrations; <c>PRAGMA user_version</c> is how many have run.
+/// Append new steps, never edit old ones: ledgers written by earlier versions are upgraded in place.</summary>
+internal static class LedgerSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: items and uploaded media.
+        """
+        CREATE TABLE items (
+            action             TEXT    NOT NULL,
+            key                TEXT    NOT NULL,
+            group_id           TEXT    NOT NULL,
+            action_type        TEXT    NOT NULL,
+            state              TEXT    NOT NULL,
+            content_hash       TEXT    NOT NULL,
+            request_hash       TEXT,
+            reference_id       TEXT,
+            action_id          TEXT,
+            attempts           INTEGER NOT NULL DEFAULT 0,
+            last_error         TEXT,
+            first_row          INTEGER,
+            attempt_started_at INTEGER,
+            in_doubt_since     INTEGER,
+            sent_at            INTEGER,
+            updated_at         INTEGER NOT NULL,
+            PRIMARY KEY (action, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE media (
+            content_hash   TEXT PRIMARY KEY,
+            media_resource TEXT    NOT NULL,
+            file_name      TEXT    NOT NULL,
+            uploaded_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // 2: who holds the run lock (the lock itself is an OS file lock), reconciled flag, reference lookups.
+        """
+        CREATE TABLE run_lock (
+            id         INTEGER PRIMARY KEY CHECK (id = 1),
+            pid        INTEGER NOT NULL,
+            host       TEXT    NOT NULL,
+            started_at INTEGER NOT NULL
+        );
+        ALTER TABLE items ADD COLUMN reconciled INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX items_reference_id ON items (reference_id) WHERE reference_id IS NOT NULL;
+        """,
+    ];
+
+    public static int CurrentVersion => Migrations.Count;
+
+    public static int ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs the missing migrations, each in its own transaction together with its version bump.</summary>
+    public static void Migrate(SqliteConnection connection, int upTo)
+    {
+        var version = ReadVersion(connection);
+        if (version > Migrations.Count)
+        {
+            throw new LedgerSchemaException(
+                $"The ledger has schema version {version}, newer than this version of KaizalaBatch understands ({Migrations.Count}).");
+        }
+        for (var next = version; next < upTo; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[next] + $"\nPRAGMA user_version = {next + 1};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using KaizalaBatch.Planning;
+
+namespace KaizalaBatch.Sending;
+
+/// <summary>Why the plan hands an item to the sender.</summary>
+public enum SendReason
+{
+    /// <summary>Never sent.</summary>
+    New,
+
+    /// <summary>Failed before; send again.</summary>
+    Retry,
+
+    /// <summary>A request went out and no answer came back: reconcile first, send only if it is not there.</summary>
+    InDoubt,
+
+    /// <summary>Sent before, but its content changed, and the user asked to resend changed items (<c>--resend-changed</c>).</summary>
+    Changed,
+}
+
+/// <summary>One item the plan wants sent, and why.</summary>
+public sealed record ItemToSend(RenderedItem Item, SendReason Reason);
+
+/// <summary>How the run loop behaves (the run file's <c>limits</c>, less the pace, which is the <see cref="Pacer"/>'s).</summary>
+/// <param name="MaxAttempts">Attempts per item over 429, 5xx, timeouts and resets.</param>
+/// <param name="MaxErrors">Stop taking new items once this many have failed; 0: never.</param>
+/// <param name="Concurrency">Items worked on at once (their calls still pass the pacer).</param>
+public sealed record BatchOptions(int MaxAttempts = 5, int MaxErrors = 0, int Concurrency = 4)
+{
+    /// <summary>The first retry's delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Seeds the retry jitter, for reproducible runs and tests; null: random.</summary>
+    public int? JitterSeed { get; init; }
+
+    /// <summary>How far before an in-doubt attempt's start the read-back looks, for clock differences with the service.</summary>
+    public TimeSpan ReconcileSkew { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Where a run stands, for a progress bar.</summary>
+/// <param name="Remaining">Items not finished yet, when the total was given; else null.</param>
+public sealed record RunProgress(int Sent, int Reconciled, int Failed, int InDoubt, int Skipped, int InFlight, int? Remaining);
+
+/// <summary>Why a run ended before taking every item.</summary>
+public enum StopReason
+{
+    /// <summary>The caller asked (Ctrl-C).</summary>
+    Cancelled,
+
+    /// <summary><see cref="BatchOptions.MaxErrors"/> items failed.</summary>
+    MaxErrors,
+
+    /// <summary>The connection cannot work (credentials refused, a second 401, an endpoint that may not be used).</summary>
+    ConnectionFailed,
+}
+
+/// <summary>What one action's items came to in this run.</summary>
+/// <param name="Sent">Accepted by the service in this run.</param>
+/// <param name="Reconciled">Found by the read-back (an earlier attempt had created it) and marked sent without posting again.</param>
+/// <param name="Failed">Refused for good, or attempts exhausted with nothing created.</param>
+/// <param name="InDoubt">Attempts exhausted (or stopped) with the last outcome unknown: the next run reconciles them.</param>
+/// <param name="Skipped">Already sent (unchanged, or changed without <c>--resend-changed</c>).</param>
+/// <param name="Invalid">Handed in with validation errors: recorded as invalid in the ledger, never sent.</param>
+public sealed record ActionSummary(string Action, int Sent, int Reconciled, int Failed, int InDoubt, int Skipped, int Invalid);
+
+/// <summary>The result of a run, for the CLI to print and map to an exit code.</summary>
+/// <param name="NotStarted">Items handed in but never worked on because the run stopped.</param>
+/// <param name="StopMessage">A user-facing reason when <paramref name="Stopped"/> is set; never holds a secret.</param>
+public sealed record RunSummary(IReadOnlyList<ActionSummary> Actions, StopReason? Stopped, int NotStarted, string? StopMessage = null)
+{
+    public int Sent => Actions.Sum(a => a.Sent);
+
+    public int Reconciled => Actions.Sum(a => a.Reconciled);
+
+    public int Failed => Actions.Sum(a => a.Failed);
+
+    public int InDoubt => Actions.Sum(a => a.InDoubt);
+
+    public int Skipped => Actions.Sum(a => a.Skipped);
+
+    public int Invalid => Actions.Sum(a => a.Invalid);
+
+    /// <summary>SPEC section 3: 3 when stopped early, 1 when some items failed, stayed in doubt or are invalid, else 0.</summary>
+    public int ExitCode => Stopped is not null ? 3 : Failed + InDoubt + Invalid > 0 ? 1 : 0;
+}
