@@ -79,6 +79,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 128L * 1024 * 1024);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
 
         var app = builder.Build();
         var stopping = new CancellationTokenSource();

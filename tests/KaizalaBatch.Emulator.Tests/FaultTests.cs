@@ -118,6 +118,38 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_client_that_gives_up_on_a_held_answer_is_counted_as_client_abort()
+    {
+        await using var emulator = await KaizalaEmulator.StartAsync(Unthrottled(Clock.Fake()) with { FaultSlow = 1 }, ct: Ct);
+        using var api = new Api(emulator);
+        using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/accessToken")
+        {
+            Headers = { { "applicationId", "a" }, { "applicationSecret", "s" }, { "refreshToken", "r" } },
+        };
+
+        var call = http.SendAsync(request, giveUp.Token);
+        await emulator.WhenHeldAsync(1, Ct);
+        await giveUp.CancelAsync(); // what a client timeout does
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        // The server notices the closed connection on its own schedule: look until it has.
+        for (var attempt = 0; ; attempt++)
+        {
+            var counts = (await api.InspectAsync("stats"))["routes"]?["GET /v1/accessToken"];
+            if (counts?["client-abort"] is { } aborted)
+            {
+                Assert.Equal(1, aborted.GetValue<long>());
+                break;
+            }
+
+            Assert.True(attempt < 5_000, "the abandoned call was never counted");
+            await Task.Yield();
+        }
+    }
+
+    [Fact]
     public async Task Latency_delays_every_answer_on_the_emulator_clock()
     {
         var time = Clock.Fake();
