@@ -54,6 +54,40 @@ public sealed record EmulatorOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>When set, receives one line per API call (number, method, path, outcome). Quiet by default.</summary>
+    /// <summary>
+    /// When set, receives one line per API call (number, method, path, outcome), possibly from
+    /// several threads at once. Quiet by default.
+    /// </summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Throws when a value makes no sense (a negative limit, a rate outside 0..1, rates adding up past 1, ...).</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(PerMinute);
+        ArgumentOutOfRangeException.ThrowIfNegative(TenantPerMinute);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TokenLifetime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshTokenLifetime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SlowDelay, TimeSpan.Zero);
+        if (MoveAfter is { } moveAfter)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(moveAfter, nameof(MoveAfter));
+        }
+
+        foreach (var (name, rate) in (ReadOnlySpan<(string, double)>)
+                 [(nameof(Fault5xx), Fault5xx), (nameof(FaultReset), FaultReset), (nameof(FaultSlow), FaultSlow), (nameof(FaultAcceptDrop), FaultAcceptDrop)])
+        {
+            if (!(rate >= 0 && rate <= 1))
+            {
+                throw new ArgumentOutOfRangeException(name, rate, $"{name} is a rate from 0 to 1");
+            }
+        }
+
+        if (Fault5xx + FaultReset + FaultSlow + FaultAcceptDrop > 1 + 1e-9)
+        {
+            throw new ArgumentException("the fault rates add up to more than 1: each API call gets at most one fault");
+        }
+
+        ArgumentNullException.ThrowIfNull(Time);
+    }
 }

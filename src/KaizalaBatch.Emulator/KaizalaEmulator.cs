@@ -24,6 +24,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
     private readonly Service service;
     private readonly CancellationTokenSource stopping;
     private int stopped;
+    private int disposed;
 
     private KaizalaEmulator(WebApplication app, Service service, CancellationTokenSource stopping, Uri baseUrl)
     {
@@ -65,6 +66,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         EmulatorOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -77,6 +79,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 128L * 1024 * 1024);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
 
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
@@ -129,6 +132,11 @@ public sealed class KaizalaEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         stopping.Dispose();
@@ -149,7 +157,8 @@ public sealed class KaizalaEmulator : IAsyncDisposable
             .WithMetadata(new ApiRoute("GET /v1/accessToken", IsToken: true, Generation: 0, IsActionPost: false))
             .AddEndpointFilter(filter);
 
-        var generations = options(service).MoveAfter is null ? 1 : 2;
+        // Generation 0 is the original endpoint; generation 1 the one it moves to (mapped only when it can move).
+        var generations = service.Options.MoveAfter is null ? 1 : 2;
         for (var generation = 0; generation < generations; generation++)
         {
             var api = app.MapGroup(generation == 0 ? "/v1" : $"/moved/{generation}/v1").AddEndpointFilter(filter);
@@ -169,7 +178,6 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         app.MapGet("/_emulator/stats", inspection.Stats);
         app.MapPost("/_emulator/reset", inspection.Reset);
 
-        static EmulatorOptions options(Service service) => service.Options;
         static ApiRoute Route(string template, int generation, bool isActionPost = false) =>
             new(template, IsToken: false, generation, isActionPost);
     }
@@ -183,30 +191,27 @@ public sealed class KaizalaEmulator : IAsyncDisposable
             return;
         }
 
-        string outcome;
         try
         {
             await next(http).ConfigureAwait(false);
-            outcome = http.Items[Service.OutcomeKey] as string ?? http.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
+            service.Record(http, http.Response.StatusCode.ToString(CultureInfo.InvariantCulture));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || service.Stopping.IsCancellationRequested)
         {
-            outcome = "client-abort";
+            service.Record(http, "client-abort");
             http.Abort();
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            // Kestrel's own refusals: a body cut short, too large, ...
+            service.Record(http, e.StatusCode.ToString(CultureInfo.InvariantCulture));
+            await Answers.Error(e.StatusCode, "BadRequest", e.Message, "body").ExecuteAsync(http).ConfigureAwait(false);
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {
             // An emulator bug: say so in the answer rather than hiding it behind a bare 500.
-            outcome = "500";
+            service.Record(http, "500");
             await Answers.Error(StatusCodes.Status500InternalServerError, "EmulatorBug", e.ToString()).ExecuteAsync(http).ConfigureAwait(false);
-        }
-
-        var route = http.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>()?.Template ?? "(unmatched)";
-        service.Stats.Record(route, outcome);
-        if (service.Options.Log is { } log)
-        {
-            var call = http.Items[Service.CallNumberKey] is long n ? n.ToString(CultureInfo.InvariantCulture) : "-";
-            log($"{call} {http.Request.Method} {http.Request.Path}{http.Request.QueryString} → {outcome}");
         }
     }
 

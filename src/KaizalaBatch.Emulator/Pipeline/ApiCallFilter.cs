@@ -43,7 +43,7 @@ internal sealed class ApiCallFilter(Service service) : IEndpointFilter
             (fault == Fault.AcceptDrop && answer is JsonAnswer { Status: StatusCodes.Status200OK });
         if (drop)
         {
-            http.Items[Service.OutcomeKey] = fault == Fault.Reset ? "reset" : "accept-drop";
+            service.Record(http, fault == Fault.Reset ? "reset" : "accept-drop");
             http.Abort();
             return Results.Empty;
         }

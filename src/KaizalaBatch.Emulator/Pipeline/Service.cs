@@ -1,3 +1,4 @@
+using System.Globalization;
 using KaizalaBatch.Emulator.State;
 using Microsoft.AspNetCore.Http;
 
@@ -8,7 +9,7 @@ internal sealed class Service(EmulatorOptions options, CancellationToken stoppin
 {
     public const string CallNumberKey = "kaizala.call";
     public const string ConnectorKey = "kaizala.connector";
-    public const string OutcomeKey = "kaizala.outcome";
+    private const string RecordedKey = "kaizala.recorded";
 
     private long calls;
 
@@ -42,6 +43,27 @@ internal sealed class Service(EmulatorOptions options, CancellationToken stoppin
     /// <summary>The endpointUrl of a generation, on the host the client used to reach us.</summary>
     public static string EndpointUrl(HttpRequest request, int generation) =>
         $"{request.Scheme}://{request.Host}{request.PathBase}/" + (generation == 0 ? "" : $"moved/{generation}/");
+
+    /// <summary>
+    /// Counts a finished API call under its route and outcome (once), and logs it when asked to.
+    /// An aborted call is recorded before the abort, so a client that sees the reset already finds it in the stats.
+    /// </summary>
+    public void Record(HttpContext http, string outcome)
+    {
+        if (http.Items.ContainsKey(RecordedKey))
+        {
+            return;
+        }
+
+        http.Items[RecordedKey] = true;
+        var route = http.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>()?.Template ?? "(unmatched)";
+        Stats.Record(route, outcome);
+        if (Options.Log is { } log)
+        {
+            var call = http.Items[CallNumberKey] is long n ? n.ToString(CultureInfo.InvariantCulture) : "-";
+            log($"{call} {http.Request.Method} {http.Request.Path}{http.Request.QueryString} -> {outcome}");
+        }
+    }
 
     /// <summary>Forgets Actions, responses, stats, throttle windows and the call count (so the move too); keeps tokens.</summary>
     public void Reset()
