@@ -281,7 +281,7 @@ public sealed partial class BatchRunnerTests : IDisposable
     public async Task A_connection_that_stops_working_stops_the_run_and_records_nothing_false()
     {
         // Every access token is dead on arrival: the first POST meets a 401, the renewed token another: fatal.
-        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.Zero });
+        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = ClientTests.EveryLookAMinuteLater() });
         var items = Surveys(6);
         using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(concurrency: 1));
@@ -328,9 +328,15 @@ public sealed partial class BatchRunnerTests : IDisposable
         using var stop = new CancellationTokenSource();
         using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
         var run = Run(c, ledger, items, Fast(concurrency: 2), stop: stop.Token);
-        await c.Emulator.WhenHeldAsync(2, Ct); // two POSTs have reached the service and wait for their answers
+        // Two POSTs have left (the ledger marks an item in doubt just before its request leaves) and wait for their answers.
+        Assert.True(SpinWait.SpinUntil(() => ledger.CountByState().Sum(s => s.Count) == 2, TimeSpan.FromSeconds(30)));
+        await c.Emulator.WhenHeldAsync(2, Ct);
         await stop.CancelAsync();
-        service.Advance(TimeSpan.FromSeconds(5));
+        while (!run.IsCompleted)
+        {
+            service.Advance(TimeSpan.FromSeconds(5));
+            SpinWait.SpinUntil(() => run.IsCompleted, 20);
+        }
         var summary = await run;
 
         Assert.Equal(StopReason.Cancelled, summary.Stopped);
