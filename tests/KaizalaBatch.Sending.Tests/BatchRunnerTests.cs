@@ -278,6 +278,24 @@ public sealed partial class BatchRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connection_that_stops_working_stops_the_run_and_records_nothing_false()
+    {
+        // Every access token is dead on arrival: the first POST meets a 401, the renewed token another: fatal.
+        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = ClientTests.EveryLookAMinuteLater() });
+        var items = Surveys(6);
+        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        var summary = await Run(c, ledger, items, Fast(concurrency: 1));
+        Assert.Equal(StopReason.ConnectionFailed, summary.Stopped);
+        Assert.Contains("401", summary.StopMessage);
+        Assert.Equal(3, summary.ExitCode);
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(5, summary.NotStarted);
+        // The refused request created nothing, so the item is failed (to be sent again), not in doubt.
+        Assert.Equal([ItemState.Failed], ledger.Export().Select(r => r.State));
+        Assert.Empty(c.Emulator.Actions);
+    }
+
+    [Fact]
     public async Task Max_errors_stops_taking_new_items()
     {
         await using var c = await Connection.StartAsync(Unlimited);
@@ -310,9 +328,15 @@ public sealed partial class BatchRunnerTests : IDisposable
         using var stop = new CancellationTokenSource();
         using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
         var run = Run(c, ledger, items, Fast(concurrency: 2), stop: stop.Token);
-        await c.Emulator.WhenHeldAsync(2, Ct); // two POSTs have reached the service and wait for their answers
+        // Two POSTs have left (the ledger marks an item in doubt just before its request leaves) and wait for their answers.
+        Assert.True(SpinWait.SpinUntil(() => ledger.CountByState().Sum(s => s.Count) == 2, TimeSpan.FromSeconds(30)));
+        await c.Emulator.WhenHeldAsync(2, Ct);
         await stop.CancelAsync();
-        service.Advance(TimeSpan.FromSeconds(5));
+        while (!run.IsCompleted)
+        {
+            service.Advance(TimeSpan.FromSeconds(5));
+            SpinWait.SpinUntil(() => run.IsCompleted, 20);
+        }
         var summary = await run;
 
         Assert.Equal(StopReason.Cancelled, summary.Stopped);

@@ -65,10 +65,16 @@ public sealed class ClientTests : IDisposable
         Assert.Single(c.Emulator.Actions);
     }
 
+    /// <summary>A service clock that moves a minute whenever it is read: every token it issues has expired when next shown.</summary>
+    internal static FakeTimeProvider EveryLookAMinuteLater() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMinutes(1) };
+
     [Fact]
     public async Task A_second_401_is_fatal_and_names_no_secret()
     {
-        await using var c = await Connection.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, TokenLifetime = TimeSpan.Zero });
+        await using var c = await Connection.StartAsync(new EmulatorOptions
+        {
+            PerMinute = 0, TenantPerMinute = 0, TokenLifetime = TimeSpan.FromSeconds(1), Time = EveryLookAMinuteLater(),
+        });
         var ex = await Assert.ThrowsAsync<KaizalaAuthenticationException>(() => c.Client.SendActionAsync(Items.NewGroup(), SurveyRequest(), Ct));
         Assert.Contains("401", ex.Message);
         Assert.DoesNotContain(Connection.AppSecret, ex.Message);

@@ -62,6 +62,22 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public void Every_write_is_committed_durably_before_the_call_returns()
+    {
+        var path = _dir.File("run.ledger.db");
+        var item = Items.Survey("survey", Items.NewGroup());
+        using var writer = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
+        Assert.Equal(2, writer.Synchronous); // FULL: the WAL is fsynced at every commit
+        writer.MarkInDoubt(item, "r", _time.GetUtcNow());
+        // Another connection sees it at once, with the writer still open: nothing waits in a buffer or an open transaction.
+        using var reader = RunLedger.Open(path, LedgerMode.ReadOnly);
+        Assert.Equal(ItemState.InDoubt, reader.Find(item.Action, item.Key)?.State);
+        writer.MarkSent(item.Action, item.Key, "ref", "act");
+        Assert.Equal(ItemState.Sent, reader.Find(item.Action, item.Key)?.State);
+        Assert.Throws<InvalidOperationException>(() => reader.MarkFailed(item.Action, item.Key, "read-only"));
+    }
+
+    [Fact]
     public void An_older_ledger_is_migrated_in_place_keeping_its_rows()
     {
         var path = _dir.File("old.ledger.db");

@@ -169,7 +169,7 @@ public sealed class KaizalaClient : IDisposable
 
     private static long? ReadEpochMs(JsonNode? node) => node?.GetValueKind() switch
     {
-        JsonValueKind.Number => node.GetValue<JsonElement>().TryGetInt64(out var ms) ? ms : (long)node.GetValue<double>(),
+        JsonValueKind.Number => node.AsValue().TryGetValue<long>(out var ms) ? ms : (long)node.GetValue<double>(),
         JsonValueKind.String when long.TryParse((string?)node, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) => ms,
         JsonValueKind.String when DateTimeOffset.TryParse((string?)node, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) => at.ToUnixTimeMilliseconds(),
         _ => null,

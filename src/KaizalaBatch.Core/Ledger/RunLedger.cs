@@ -182,6 +182,20 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         }
     }
 
+    /// <summary>The open connection's <c>PRAGMA synchronous</c> (2 = FULL), for the tests that pin durability.</summary>
+    internal long Synchronous
+    {
+        get
+        {
+            lock (_gate)
+            {
+                using var command = Connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous";
+                return (long)command.ExecuteScalar()!;
+            }
+        }
+    }
+
     private SqliteConnection Connection
     {
         get

@@ -121,12 +121,12 @@ public sealed class BatchRunner
                     var result = await SendItemAsync(next, intake.Token, abort).ConfigureAwait(false);
                     run.End(next.Item.Action, result);
                 }
-                catch (KaizalaConnectionException ex)
+                catch (ConnectionLostException lost)
                 {
-                    run.End(next.Item.Action, ItemResult.Failed);
-                    if (run.StopFor(StopReason.ConnectionFailed, ex.Message))
+                    run.End(next.Item.Action, lost.Result);
+                    if (run.StopFor(StopReason.ConnectionFailed, lost.InnerException!.Message))
                     {
-                        _logger.LogError("Stopping the run: {Reason}", ex.Message);
+                        _logger.LogError("Stopping the run: {Reason}", lost.InnerException.Message);
                     }
                     await intake.CancelAsync().ConfigureAwait(false);
                 }
@@ -142,8 +142,9 @@ public sealed class BatchRunner
             }
         }, CancellationToken.None)).ToList();
 
-        await producer.ConfigureAwait(false);
+        // Workers first: they drain the channel even when the producer failed; its exception (a bug upstream) then surfaces.
         await Task.WhenAll(workers).ConfigureAwait(false);
+        await producer.ConfigureAwait(false);
         if (stop.IsCancellationRequested || abort.IsCancellationRequested)
         {
             run.StopFor(StopReason.Cancelled, "stopped on request");
@@ -166,6 +167,12 @@ public sealed class BatchRunner
         Invalid,
     }
 
+    /// <summary>The connection cannot work any more; carries how the item it hit was settled.</summary>
+    private sealed class ConnectionLostException(ItemResult result, KaizalaConnectionException inner) : Exception(inner.Message, inner)
+    {
+        public ItemResult Result { get; } = result;
+    }
+
     /// <summary>What one attempt came to: done (with a final result) or a transient outcome worth another attempt.</summary>
     private sealed record Attempt(ItemResult? Done, Transient? Retry);
 
@@ -184,7 +191,15 @@ public sealed class BatchRunner
             return ItemResult.Skipped;
         }
 
-        var media = await UploadMediaAsync(item, stop, abort).ConfigureAwait(false);
+        Dictionary<string, string>? media;
+        try
+        {
+            media = await UploadMediaAsync(item, stop, abort).ConfigureAwait(false);
+        }
+        catch (KaizalaConnectionException ex)
+        {
+            throw new ConnectionLostException(ItemResult.NotStarted, ex);
+        }
         if (media is null)
         {
             return _ledger.FindRecord(item.Action, item.Key)?.State == ItemState.InDoubt ? ItemResult.InDoubt : ItemResult.Failed;
@@ -277,6 +292,11 @@ public sealed class BatchRunner
         {
             // Stopped between attempts: nothing is in flight for this item.
             return Settle(item, unresolved, requestLeft, "stopped before the next attempt");
+        }
+        catch (KaizalaConnectionException ex)
+        {
+            // A 401 twice or a refused move: the last request created nothing; earlier unknown outcomes stay in doubt.
+            throw new ConnectionLostException(Settle(item, unresolved, requestLeft, ex.Message), ex);
         }
 
         if (last.Done == ItemResult.NotStarted)
