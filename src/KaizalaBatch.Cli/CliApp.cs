@@ -13,6 +13,12 @@ public static class CliApp
             "with a dry-run preview, pacing within the service's limits and a ledger that makes re-runs idempotent.");
         root.Add(GlobalOptions.LogLevel);
         root.Add(GlobalOptions.LogFormat);
+        root.Add(ValidateCommand.Build(output, error));
+        root.Add(PlanCommand.Build(output, error));
+        root.Add(RunCommand.Build(output, error));
+        root.Add(StatusCommand.Build(output, error));
+        root.Add(ExportCommand.Build(output, error));
+        root.Add(SchemaCommand.Build(output));
         root.Add(InitCommand.Build(output, error));
         root.Add(EmulatorCommand.Build(output, error));
         return root;
@@ -31,7 +37,9 @@ public static class CliApp
             await error.WriteLineAsync("Try 'kaizala-batch --help'.");
             return ExitCodes.InputUnusable;
         }
-        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        // Commands that run long (run, emulator) handle Ctrl-C themselves (StopSignals): the first press stops taking new
+        // work and lets requests in flight be recorded, which must not be cut short by a termination timeout.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 }

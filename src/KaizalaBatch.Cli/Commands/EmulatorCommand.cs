@@ -67,11 +67,13 @@ public static class EmulatorCommand
             }
             await using (emulator)
             {
+                using var signals = new StopSignals();
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Stop);
                 await output.WriteLineAsync($"Kaizala emulator listening on {emulator.BaseUrl} (API root {emulator.ApiRoot}). Ctrl-C stops it.");
                 await output.FlushAsync(cancellationToken);
                 try
                 {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
                 }
                 catch (OperationCanceledException)
                 {

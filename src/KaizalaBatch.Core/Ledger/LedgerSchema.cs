@@ -47,6 +47,13 @@ internal static class LedgerSchema
         ALTER TABLE items ADD COLUMN reconciled INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX items_reference_id ON items (reference_id) WHERE reference_id IS NOT NULL;
         """,
+        // 3: when the ledger was created: templates see it as run.startedAt, so that it renders the same in every run.
+        """
+        CREATE TABLE ledger_info (
+            id         INTEGER PRIMARY KEY CHECK (id = 1),
+            created_at INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Count;

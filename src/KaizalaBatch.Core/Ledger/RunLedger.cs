@@ -33,6 +33,24 @@ public sealed class RunLedger : ILedgerReader, IDisposable
     /// <summary>False for a read-only open of a file that does not exist: the ledger is empty and stays absent.</summary>
     public bool Exists => _connection is not null;
 
+    /// <summary>When the ledger was first created (the first run of its run file); null while it does not exist.</summary>
+    public DateTimeOffset? CreatedAt
+    {
+        get
+        {
+            if (_connection is null)
+            {
+                return null;
+            }
+            lock (_gate)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT created_at FROM ledger_info WHERE id = 1";
+                return command.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+            }
+        }
+    }
+
     /// <summary>The file that carries the OS-level run lock: the ledger's path plus <c>.lock</c>.</summary>
     public static string LockPathFor(string ledgerPath) => ledgerPath + ".lock";
 
@@ -56,6 +74,12 @@ public sealed class RunLedger : ILedgerReader, IDisposable
             connection = Connect(fullPath, SqliteOpenMode.ReadWriteCreate);
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
             LedgerSchema.Migrate(connection, LedgerSchema.CurrentVersion);
+            using (var created = connection.CreateCommand())
+            {
+                created.CommandText = "INSERT OR IGNORE INTO ledger_info (id, created_at) VALUES (1, $now)";
+                created.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+                created.ExecuteNonQuery();
+            }
             var holder = new LockHolder(Environment.ProcessId, Environment.MachineName, time.GetUtcNow());
             WriteHolder(connection, holder);
             WriteHolderText(lockFile, holder);

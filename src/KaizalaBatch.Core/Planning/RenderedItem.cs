@@ -39,4 +39,27 @@ public sealed record RenderedItem(
     IReadOnlyList<Diagnostic> Errors)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The request body as the API takes it: <c>{actionType, actionBody}</c>, or <c>{id, actionBody, ...extra}</c>
+    /// for a custom Action package, around the given actionBody (the plan shows <see cref="Body"/> itself; the sender
+    /// passes a copy with the uploaded mediaResource strings in place).</summary>
+    public JsonObject ToRequest(JsonObject actionBody)
+    {
+        ArgumentNullException.ThrowIfNull(actionBody);
+        var request = new JsonObject();
+        if (PackageId is { } packageId)
+        {
+            request["id"] = packageId;
+        }
+        else
+        {
+            request["actionType"] = ActionType;
+        }
+        request["actionBody"] = actionBody.DeepClone();
+        foreach (var (name, value) in Extra ?? [])
+        {
+            request[name] = value?.DeepClone();
+        }
+        return request;
+    }
 }

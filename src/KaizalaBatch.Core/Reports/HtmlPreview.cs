@@ -15,7 +15,7 @@ public sealed record PreviewSummaryRow(string Action, string ActionType, IReadOn
 /// group member would see. No script, no external resource, so it opens anywhere and prints cleanly.</summary>
 public static class HtmlPreview
 {
-    public static readonly string[] PlanClasses = ["new", "unchanged", "changed", "retry", "in-doubt", "invalid"];
+    public static readonly string[] PlanClasses = Enum.GetValues<PlanCategory>().Select(PlanText.Of).ToArray();
 
     public static void Write(TextWriter writer, string runName, IReadOnlyList<PreviewSummaryRow> summary,
         IReadOnlyList<PreviewCard> cards, long omittedCards)
@@ -25,7 +25,7 @@ public static class HtmlPreview
         writer.Write($"<header><h1>Plan: {E(runName)}</h1><p>Nothing has been sent. This page shows what <code>run</code> would send.</p></header>");
         WriteSummary(writer, summary);
         // Invalid items first: they are what the user must fix before anything else.
-        var ordered = cards.OrderBy(c => c.PlanClass == "invalid" ? 0 : 1).ToList();
+        var ordered = cards.OrderBy(c => c.PlanClass == PlanText.Of(PlanCategory.Invalid) ? 0 : 1).ToList();
         writer.Write("<main class=\"cards\">");
         foreach (var card in ordered)
         {
@@ -67,7 +67,8 @@ public static class HtmlPreview
         writer.Write($"<article class=\"card {card.PlanClass}\" data-type=\"{E(item.ActionType)}\">");
         writer.Write($"<div class=\"meta\"><span class=\"badge {card.PlanClass}\">{E(card.PlanClass)}</span> ");
         writer.Write($"<span class=\"type\">{E(item.ActionType)}{(item.PackageId is null ? "" : " " + E(item.PackageId))}</span>");
-        writer.Write($"<span class=\"who\">{E(item.Action)} / {E(item.Key)} → group {E(item.GroupId)}");
+        var key = string.Equals(item.Key, item.GroupId, StringComparison.OrdinalIgnoreCase) ? "" : $" / {E(item.Key)}";
+        writer.Write($"<span class=\"who\">{E(item.Action)}{key} → group {E(item.GroupId)}");
         if (item.Rows.Count > 0)
         {
             writer.Write($" (row{(item.Rows.Count > 1 ? "s" : "")} {E(string.Join(", ", item.Rows.Take(10)))}{(item.Rows.Count > 10 ? ", …" : "")})");

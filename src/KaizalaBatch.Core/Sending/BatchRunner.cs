@@ -272,7 +272,7 @@ public sealed class BatchRunner
                 {
                     case Accepted accepted:
                         _ledger.MarkSent(item.Action, item.Key, accepted.ReferenceId, accepted.ActionId);
-                        _logger.LogInformation("{Action}/{Key} sent to group {GroupId}: referenceId {ReferenceId}",
+                        _logger.LogDebug("{Action}/{Key} sent to group {GroupId}: referenceId {ReferenceId}",
                             item.Action, item.Key, item.GroupId, accepted.ReferenceId);
                         return new Attempt(ItemResult.Sent, null);
                     case Permanent permanent:

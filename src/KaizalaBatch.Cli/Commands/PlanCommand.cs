@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text;
+using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Planning;
+using KaizalaBatch.Reports;
+using Spectre.Console;
+
+namespace KaizalaBatch.Cli.Commands;
+
+/// <summary><c>kaizala-batch plan RUN.yaml</c>: the dry run. Renders and validates everything, compares it with the
+/// ledger and prints the counts; sends nothing and writes nothing to the ledger.</summary>
+public static class PlanCommand
+{
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var runFile = CommonArguments.RunFile();
+        var json = new Option<FileInfo?>("--json") { Description = "Write every item (action, key, group, state, payload, errors) to this JSON file." };
+        var html = new Option<FileInfo?>("--html") { Description = "Write a self-contained page that shows each item as the card a group member would see." };
+        var command = new Command("plan", "The dry run: render and validate every item, compare with the ledger, print how many are new, unchanged, changed, retry, in-doubt and invalid per action. Sends nothing, writes nothing to the ledger.")
+        {
+            runFile, json, html,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Execute(
+            parse.GetRequiredValue(runFile), parse.GetValue(json), parse.GetValue(html), output, error, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>Shared with <c>run --dry-run</c>.</summary>
+    public static int Execute(string runFilePath, FileInfo? json, FileInfo? html, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var diagnostics = new DiagnosticWriter(error);
+        var run = RunInput.Load(runFilePath, diagnostics);
+        if (run is null)
+        {
+            output.WriteLine($"plan: the run file is unusable ({diagnostics.Errors} errors); nothing would be sent.");
+            return ExitCodes.InputUnusable;
+        }
+        using var ledger = LedgerAccess.OpenForReading(run, error);
+        if (ledger is null)
+        {
+            return ExitCodes.InputUnusable;
+        }
+        PlanJsonWriter? jsonWriter = null;
+        try
+        {
+            jsonWriter = json is null ? null : new PlanJsonWriter(File.Create(json.FullName), run.Name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{json!.FullName}: error: cannot write the JSON plan: {ex.Message}");
+            return ExitCodes.InputUnusable;
+        }
+        using (jsonWriter)
+        {
+            var preview = html is null ? null : new PreviewCollector();
+            var result = PlanPass.Run(run, ledger.Reader(), LedgerAccess.RenderOptions(ledger), new PlanOptions(), diagnostics,
+                planned =>
+                {
+                    jsonWriter?.Write(planned);
+                    preview?.Add(planned);
+                },
+                cancellationToken);
+            var counts = result.Plan.CountsByAction;
+            jsonWriter?.Complete(counts, result.InputErrors);
+            if (preview is not null)
+            {
+                try
+                {
+                    using var writer = new StreamWriter(html!.FullName, false, new UTF8Encoding(false));
+                    preview.Write(writer, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"{html!.FullName}: error: cannot write the HTML preview: {ex.Message}");
+                    return ExitCodes.InputUnusable;
+                }
+            }
+            WriteCounts(output, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type), result);
+            return result.ExitCode;
+        }
+    }
+
+    private static void WriteCounts(TextWriter output, string runName, IReadOnlyList<KeyValuePair<string, PlanCounts>> counts,
+        IReadOnlyDictionary<string, string> types, PlanPassResult result)
+    {
+        var console = Terminal.Create(output);
+        var table = new Table().Title($"plan: {Markup.Escape(runName)} (nothing sent)").Border(TableBorder.Simple);
+        table.AddColumn("action");
+        table.AddColumn("type");
+        foreach (var name in new[] { "new", "unchanged", "changed", "retry", "in-doubt", "invalid" })
+        {
+            table.AddColumn(new TableColumn(name).RightAligned());
+        }
+        foreach (var (action, c) in counts)
+        {
+            table.AddRow(Markup.Escape(action), Markup.Escape(types.GetValueOrDefault(action, "")), N(c.New), N(c.Unchanged), N(c.Changed),
+                N(c.Retry), N(c.InDoubt), c.Invalid > 0 ? $"[red]{c.Invalid}[/]" : N(c.Invalid));
+        }
+        var t = result.Plan.Totals;
+        table.AddRow("[bold]total[/]", "", N(t.New), N(t.Unchanged), N(t.Changed), N(t.Retry), N(t.InDoubt), N(t.Invalid));
+        console.Write(table);
+        if (result.InputErrors > 0)
+        {
+            console.MarkupLine($"[red]{result.InputErrors} input errors[/]: fix them first; nothing would be sent.");
+        }
+    }
+
+    private static string N(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

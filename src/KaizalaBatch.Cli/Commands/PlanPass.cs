@@ -1,0 +1,51 @@
+using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Planning;
+using KaizalaBatch.RunFiles;
+
+namespace KaizalaBatch.Cli.Commands;
+
+/// <summary>What one pass over a run file's items found.</summary>
+public sealed record PlanPassResult(Plan Plan, int InputErrors, int Items, int InvalidItems)
+{
+    /// <summary>2 when the input is unusable, 1 when some items are invalid, else 0.</summary>
+    public int ExitCode => InputErrors > 0 ? ExitCodes.InputUnusable : InvalidItems > 0 ? ExitCodes.SomeItemsFailed : ExitCodes.Done;
+}
+
+/// <summary>Renders every item of a run file and classifies it against the ledger, streaming: the shared heart of
+/// validate, plan and run. Input errors and item errors are printed as they are found.</summary>
+public static class PlanPass
+{
+    public static IEnumerable<PlannedItem> Items(RunFile run, RenderOptions render, DiagnosticWriter diagnostics, Plan plan,
+        CancellationToken cancellationToken)
+    {
+        var items = ItemRenderer.Render(run, render, diagnostics.Write, cancellationToken);
+        foreach (var planned in plan.Classify(items, cancellationToken))
+        {
+            if (!planned.Item.IsValid)
+            {
+                diagnostics.WriteItemErrors(planned.Item.Errors);
+            }
+            yield return planned;
+        }
+    }
+
+    /// <summary>Runs the whole pass, handing each item to <paramref name="onItem"/>.</summary>
+    public static PlanPassResult Run(RunFile run, ILedgerReader? ledger, RenderOptions render, PlanOptions options,
+        DiagnosticWriter diagnostics, Action<PlannedItem>? onItem, CancellationToken cancellationToken)
+    {
+        var plan = new Plan(ledger, options);
+        var errorsBefore = diagnostics.Errors;
+        int items = 0, invalid = 0;
+        foreach (var planned in Items(run, render, diagnostics, plan, cancellationToken))
+        {
+            items++;
+            if (planned.Category == PlanCategory.Invalid)
+            {
+                invalid++;
+            }
+            onItem?.Invoke(planned);
+        }
+        diagnostics.WriteOmittedNote();
+        return new PlanPassResult(plan, diagnostics.Errors - errorsBefore, items, invalid);
+    }
+}

@@ -1,0 +1,224 @@
+using System.CommandLine;
+using System.Globalization;
+using KaizalaBatch.Api;
+using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Emulator;
+using KaizalaBatch.Ledger;
+using KaizalaBatch.Planning;
+using KaizalaBatch.RunFiles;
+using KaizalaBatch.Sending;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace KaizalaBatch.Cli.Commands;
+
+/// <summary><c>kaizala-batch run RUN.yaml</c>: sends every item the plan says to send, within the service's limits,
+/// recording each outcome in the ledger.</summary>
+public static class RunCommand
+{
+    /// <summary>The embedded emulator takes any credentials; these name the connector in its inspection pages.</summary>
+    private const string EmbeddedConnector = "kaizala-batch-embedded";
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var runFile = CommonArguments.RunFile();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Do not send: the same as plan." };
+        var only = new Option<string[]>("--only") { Description = "Send only this action (repeat for several).", AllowMultipleArgumentsPerToken = false };
+        var limit = new Option<int?>("--limit") { Description = "Send at most N items in this run (in-doubt items are always reconciled)." };
+        var resendChanged = new Option<bool>("--resend-changed") { Description = "Send again the items whose content changed since they were sent." };
+        var maxErrors = new Option<int?>("--max-errors") { Description = "Stop after this many failed items (0: never); overrides limits.maxErrors." };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--limit must be at least 1.");
+            }
+        });
+        maxErrors.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0)
+            {
+                r.AddError("--max-errors must not be negative.");
+            }
+        });
+        var command = new Command("run", "Send the batch: every new, retried and (with --resend-changed) changed item; in-doubt items are reconciled first. A progress bar on a terminal, log lines elsewhere. Ctrl-C stops taking new items, lets requests in flight finish, records them and exits 3.")
+        {
+            runFile, dryRun, only, limit, resendChanged, maxErrors,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(dryRun))
+            {
+                return PlanCommand.Execute(parse.GetRequiredValue(runFile), null, null, output, error, cancellationToken);
+            }
+            var options = new RunRequest(
+                parse.GetValue(only) is { Length: > 0 } names ? names.ToHashSet(StringComparer.Ordinal) : null,
+                parse.GetValue(limit), parse.GetValue(resendChanged), parse.GetValue(maxErrors));
+            using var loggers = Logging.Create(parse);
+            return await ExecuteAsync(parse.GetRequiredValue(runFile), options, loggers, output, error);
+        });
+        return command;
+    }
+
+    private sealed record RunRequest(IReadOnlySet<string>? Only, int? Limit, bool ResendChanged, int? MaxErrors);
+
+    private static async Task<int> ExecuteAsync(string runFilePath, RunRequest request, ILoggerFactory loggers, TextWriter output, TextWriter error)
+    {
+        var logger = loggers.CreateLogger("kaizala-batch");
+        var diagnostics = new DiagnosticWriter(error);
+        var run = RunInput.Load(runFilePath, diagnostics);
+        if (run is null)
+        {
+            await output.WriteLineAsync($"run: the run file is unusable ({diagnostics.Errors} errors); nothing was sent.");
+            return ExitCodes.InputUnusable;
+        }
+        if (request.Only?.FirstOrDefault(name => run.Actions.All(a => a.Name != name)) is { } unknown)
+        {
+            await error.WriteLineAsync($"{runFilePath}: error: --only {unknown}: the run file has no action of that name ({string.Join(", ", run.Actions.Select(a => a.Name))}).");
+            return ExitCodes.InputUnusable;
+        }
+
+        RunLedger ledger;
+        try
+        {
+            ledger = RunLedger.Open(run.LedgerPath, LedgerMode.ReadWrite);
+        }
+        catch (LedgerLockedException ex)
+        {
+            var holder = ex.Holder is { } h
+                ? $"process {h.ProcessId} on {h.Host}, running since {h.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}"
+                : "another process";
+            await error.WriteLineAsync($"{run.LedgerPath}: error: the ledger is locked by {holder}. Wait for that run to finish; nothing was sent.");
+            return ExitCodes.Stopped;
+        }
+        catch (Exception ex) when (ex is LedgerSchemaException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"{run.LedgerPath}: error: cannot open the ledger: {ex.Message.Split('\n')[0]}");
+            return ExitCodes.InputUnusable;
+        }
+        using (ledger)
+        {
+            var render = LedgerAccess.RenderOptions(ledger, request.Only);
+            var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
+
+            // First pass: validate every row and count, so that an unusable input sends nothing at all.
+            var check = PlanPass.Run(run, ledger, render, planOptions, diagnostics, null, CancellationToken.None);
+            if (check.ExitCode == ExitCodes.InputUnusable)
+            {
+                await output.WriteLineAsync($"run: {check.InputErrors} input errors; nothing was sent.");
+                return ExitCodes.InputUnusable;
+            }
+            var toSend = ToSend(check.Plan.Totals, request);
+            var skipped = check.Plan.CountsByAction.ToDictionary(p => p.Key, p => p.Value);
+            if (toSend == 0 && check.InvalidItems == 0)
+            {
+                WriteSummary(output, run, skipped, null, request.ResendChanged);
+                return ExitCodes.Done;
+            }
+
+            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
+            await using var emulator = run.Connection.Emulator ? await KaizalaEmulator.StartAsync(new EmulatorOptions()) : null;
+            await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
+            KaizalaClient client;
+            try
+            {
+                client = new KaizalaClient(ClientOptions(run, emulator), pacer, TimeProvider.System, loggers.CreateLogger<KaizalaClient>());
+            }
+            catch (KaizalaConnectionException ex)
+            {
+                await error.WriteLineAsync($"{runFilePath}: error: {ex.Message}");
+                return ExitCodes.InputUnusable;
+            }
+            using (client)
+            {
+                if (emulator is not null)
+                {
+                    logger.LogInformation("Sending to the embedded Kaizala emulator at {Url}", emulator.BaseUrl);
+                }
+                var runner = new BatchRunner(client, ledger,
+                    new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency),
+                    TimeProvider.System, loggers.CreateLogger<BatchRunner>());
+
+                // Second pass: render again, streaming, into the sender.
+                var plan = new Plan(ledger, planOptions);
+                var items = PlanPass.Items(run, render, new DiagnosticWriter(TextWriter.Null), plan, CancellationToken.None)
+                    .Select(ToItem).OfType<ItemToSend>();
+                var progress = new ProgressReporter(logger, TimeProvider.System);
+                var console = Terminal.IsInteractive(output) ? Terminal.Create(output) : null;
+                var total = toSend + check.InvalidItems;
+                var summary = await progress.ShowAsync(console, total,
+                    () => runner.RunAsync(items, progress, total, signals.Stop, signals.Abort));
+                WriteSummary(output, run, skipped, summary, request.ResendChanged);
+                if (summary.StopMessage is { } reason)
+                {
+                    await error.WriteLineAsync($"run stopped: {reason}");
+                }
+                return summary.ExitCode;
+            }
+        }
+    }
+
+    /// <summary>How many items the run hands to the sender: what the plan marks to send, and every in-doubt item
+    /// (reconciled first, and sent only if the read-back does not find it).</summary>
+    private static int ToSend(PlanCounts totals, RunRequest request)
+    {
+        var sendable = totals.New + totals.Retry + (request.ResendChanged ? totals.Changed : 0);
+        return (request.Limit is { } limit ? Math.Min(limit, sendable) : sendable) + totals.InDoubt;
+    }
+
+    private static ItemToSend? ToItem(PlannedItem planned) => planned.Category switch
+    {
+        PlanCategory.Invalid => new ItemToSend(planned.Item, SendReason.New),
+        PlanCategory.InDoubt => new ItemToSend(planned.Item, SendReason.InDoubt),
+        _ when !planned.Send => null,
+        PlanCategory.New => new ItemToSend(planned.Item, SendReason.New),
+        PlanCategory.Retry => new ItemToSend(planned.Item, SendReason.Retry),
+        PlanCategory.Changed => new ItemToSend(planned.Item, SendReason.Changed),
+        _ => null,
+    };
+
+    private static KaizalaClientOptions ClientOptions(RunFile run, KaizalaEmulator? emulator)
+    {
+        if (emulator is not null)
+        {
+            return new KaizalaClientOptions(emulator.ApiRoot, EmbeddedConnector, new Api.Secret(EmbeddedConnector), new Api.Secret(EmbeddedConnector))
+            {
+                Timeout = run.Connection.Timeout,
+            };
+        }
+        var connection = run.Connection;
+        return new KaizalaClientOptions(connection.ApiRoot, connection.ApplicationId!,
+            new Api.Secret(connection.ApplicationSecret!.Reveal()), new Api.Secret(connection.RefreshToken!.Reveal()),
+            KaizalaClientOptions.RefreshTokenFileFor(run.LedgerPath))
+        {
+            Timeout = connection.Timeout,
+        };
+    }
+
+    private static void WriteSummary(TextWriter output, RunFile run, IReadOnlyDictionary<string, PlanCounts> plan, RunSummary? summary, bool resendChanged)
+    {
+        var console = Terminal.Create(output);
+        var table = new Table().Title($"run: {Markup.Escape(run.Name)}").Border(TableBorder.Simple);
+        foreach (var column in new[] { "action", "sent", "reconciled", "failed", "in-doubt", "invalid", "unchanged", "skipped (changed)" })
+        {
+            table.AddColumn(column == "action" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        }
+        foreach (var (action, counts) in plan)
+        {
+            var result = summary?.Actions.FirstOrDefault(a => a.Action == action);
+            table.AddRow(Markup.Escape(action), N(result?.Sent), N(result?.Reconciled), N(result?.Failed), N(result?.InDoubt),
+                N(result?.Invalid ?? counts.Invalid), N(counts.Unchanged), N(resendChanged ? 0 : counts.Changed));
+        }
+        console.Write(table);
+        if (summary is { NotStarted: > 0 })
+        {
+            console.MarkupLine($"{summary.NotStarted} items were not started; the next run takes them.");
+        }
+        if (summary is null)
+        {
+            console.MarkupLine("Nothing to send: every item is already in the ledger.");
+        }
+    }
+
+    private static string N(int? value) => (value ?? 0).ToString(CultureInfo.InvariantCulture);
+}
