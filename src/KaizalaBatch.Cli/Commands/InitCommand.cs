@@ -5,7 +5,8 @@ namespace KaizalaBatch.Cli.Commands;
 /// <summary><c>kaizala-batch init DIR</c>: writes a small working example (the survey rollout).</summary>
 public static class InitCommand
 {
-    private static readonly string[] Files = ["run.yaml", "groups.csv"];
+    private const string SchemaFile = "runner.schema.json";
+    private static readonly string[] Files = ["run.yaml", "groups.csv", SchemaFile];
 
     public static Command Build(TextWriter output, TextWriter error)
     {
@@ -26,13 +27,17 @@ public static class InitCommand
             try
             {
                 Directory.CreateDirectory(target.FullName);
-                foreach (var file in Files)
+                foreach (var file in Files.Where(f => f != SchemaFile))
                 {
                     await using var resource = typeof(InitCommand).Assembly.GetManifestResourceStream("init/" + file)
                         ?? throw new InvalidOperationException($"resource init/{file} is missing from the build");
-                    await using var stream = new FileStream(Path.Combine(target.FullName, file), FileMode.CreateNew);
-                    await resource.CopyToAsync(stream, cancellationToken);
+                    using var reader = new StreamReader(resource);
+                    var text = await reader.ReadToEndAsync(cancellationToken);
+                    // The example points editors at the repository's schema; a new folder gets its own copy beside it.
+                    text = text.Replace("$schema=../../runner.schema.json", "$schema=" + SchemaFile, StringComparison.Ordinal);
+                    await File.WriteAllTextAsync(Path.Combine(target.FullName, file), text, cancellationToken);
                 }
+                await File.WriteAllTextAsync(Path.Combine(target.FullName, SchemaFile), RunFiles.RunFileLoader.SchemaJson, cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -40,7 +45,7 @@ public static class InitCommand
                 return ExitCodes.InputUnusable;
             }
             var runFile = Path.Combine(target.FullName, "run.yaml");
-            await output.WriteLineAsync($"Wrote {runFile} and groups.csv. Next:");
+            await output.WriteLineAsync($"Wrote {runFile}, groups.csv and {SchemaFile}. Next:");
             await output.WriteLineAsync($"  kaizala-batch plan {runFile}     # see what would be sent");
             await output.WriteLineAsync($"  kaizala-batch run {runFile}      # send it to the embedded emulator");
             return ExitCodes.Done;
