@@ -19,13 +19,14 @@ public sealed class BodyChecker
     private string root = "actionBody";
     private readonly List<Diagnostic> errors;
     private readonly SourceLocation itemLocation;
-    private readonly string itemDescription;
+    private readonly object itemDescription;
     private readonly MediaResolver? media;
     private readonly List<MediaFile> mediaFiles;
 
     /// <param name="itemLocation">The CSV file and row the item came from; each error adds its field path.</param>
-    /// <param name="itemDescription">How messages name the item, such as "action 'survey', groups.csv row 3".</param>
-    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, string itemDescription, string? countryCode, MediaResolver? media, List<MediaFile> mediaFiles)
+    /// <param name="itemDescription">How messages name the item, such as "action 'survey', groups.csv row 3"
+    /// (an <see cref="ItemOrigin"/>: its ToString() is only called when an error is reported).</param>
+    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, object itemDescription, string? countryCode, MediaResolver? media, List<MediaFile> mediaFiles)
     {
         this.errors = errors;
         this.itemLocation = itemLocation;
@@ -51,7 +52,7 @@ public sealed class BodyChecker
         segments.RemoveAt(segments.Count - 1);
     }
 
-    private string ItemDescription => itemDescription;
+    private string? ItemDescription => itemDescription.ToString();
 
     /// <summary>Walks into a field of the current value, until the returned scope is disposed.</summary>
     public PathScope Enter(string key)

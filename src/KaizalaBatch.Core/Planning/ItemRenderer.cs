@@ -111,7 +111,7 @@ public static class ItemRenderer
         {
             errors.Clear();
             var location = new SourceLocation(action.Targets.DisplayFile, (int)row.Line, Row: row.Row);
-            scope.Begin(new TargetGroup(row, [row], false), -1, errors, location, $"where of action '{action.Name}', {action.Targets.DisplayFile} row {row.Row}");
+            scope.Begin(new TargetGroup(row, [row], false), -1, errors, location, new ItemOrigin(action.Name, action.Targets.DisplayFile, [row.Row], "where"));
             var pass = scope.Test(where);
             foreach (var error in errors)
             {
@@ -131,9 +131,7 @@ public static class ItemRenderer
         var first = group.First;
         var rowNumbers = group.Grouped ? group.Rows.Select(r => r.Row).ToArray() : [first.Row];
         var location = new SourceLocation(csv, (int)first.Line, Row: first.Row);
-        var description = group.Grouped
-            ? $"action '{action.Name}', {csv} rows {string.Join(", ", rowNumbers)}"
-            : $"action '{action.Name}', {csv} row {first.Row}";
+        var description = new ItemOrigin(action.Name, csv, rowNumbers);
 
         var groupColumn = reader.Columns.Names[reader.GroupIdIndex];
         var rawGroup = first.Values[reader.GroupIdIndex].Trim();
@@ -208,7 +206,7 @@ public static class ItemRenderer
     }
 
     private static JsonObject? RenderBodyTemplate(ActionDefinition action, Template template, TemplateScope scope, List<Diagnostic> errors,
-        SourceLocation location, string description)
+        SourceLocation location, ItemOrigin description)
     {
         var templateFile = Path.GetFileName(action.BodyTemplatePath!);
         var text = scope.RenderFile(template, new SourceLocation(templateFile));

@@ -37,7 +37,7 @@ public sealed class TemplateScope
 
     private List<Diagnostic>? errors;
     private SourceLocation itemLocation = new("");
-    private string itemDescription = "";
+    private object itemDescription = "";
 
     public TemplateScope(TemplateGlobals run)
     {
@@ -77,8 +77,9 @@ public sealed class TemplateScope
     }
 
     /// <summary>Points the scope at the next item. Render errors go to <paramref name="itemErrors"/> with
-    /// <paramref name="location"/> (the CSV file and row) and <paramref name="description"/> in the message.</summary>
-    public void Begin(TargetGroup group, long index, List<Diagnostic> itemErrors, SourceLocation location, string description)
+    /// <paramref name="location"/> (the CSV file and row) and <paramref name="description"/> in the message (an
+    /// <see cref="ItemOrigin"/>, whose text is only built when there is an error).</summary>
+    public void Begin(TargetGroup group, long index, List<Diagnostic> itemErrors, SourceLocation location, object description)
     {
         errors = itemErrors;
         itemLocation = location;
