@@ -11,4 +11,8 @@ public sealed record RenderOptions(DateTimeOffset StartedAt)
     /// <summary><c>--only ACTION</c>: render only these actions (by name; others are neither rendered nor checked).
     /// Null renders every action. Filtering here, before rendering, keeps <c>--only</c> cheap on large files.</summary>
     public IReadOnlySet<string>? Only { get; init; }
+
+    /// <summary>How many threads render, check and hash items (the CSV is always read on the caller's thread and the
+    /// items come out in file order). 1 renders on the caller's thread alone.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
 }
