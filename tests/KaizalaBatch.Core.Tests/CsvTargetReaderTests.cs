@@ -198,3 +198,36 @@ public sealed class CsvTargetReaderTests
         Assert.Equal(50_000, count);
     }
 }
+
+public sealed class CsvTargetReaderEdgeTests
+{
+    [Fact]
+    public void A_header_without_rows_is_a_warning()
+    {
+        using var folder = new TempFolder();
+        folder.Write("g.csv", "groupId,site\n");
+        var diagnostics = new List<Diagnostic>();
+        using var reader = CsvTargetReader.Open(new TargetsDefinition(Path.Combine(folder.Path, "g.csv"), "g.csv", "groupId", null, null, new SourceLocation("run.yaml")), diagnostics.Add)!;
+        Assert.Empty(reader.ReadRows(TestContext.Current.CancellationToken));
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal(Severity.Warning, warning.Severity);
+    }
+
+    [Fact]
+    public void Where_without_braces_is_an_expression()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId,region\n" + $"{TempFolder.GroupA},APAC\n{TempFolder.GroupB},EMEA\n");
+        var (items, diagnostics) = folder.Render("""
+            version: 1
+            name: w
+            actions:
+              - name: a
+                type: Poll
+                targets: { file: groups.csv, where: "row.region == 'EMEA'" }
+                body: { question: q, choices: [x] }
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Equal(TempFolder.GroupB, Assert.Single(items).GroupId);
+    }
+}

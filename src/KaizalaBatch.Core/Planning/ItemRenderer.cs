@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -350,13 +349,20 @@ public static class ItemRenderer
         }
         var extra = action.Extra is null ? null : compiler.Compile(action.Extra);
         var key = action.Key is null ? null : compiler.CompileString(action.Key);
-        var where = action.Targets.Where is null ? null : compiler.CompileString(action.Targets.Where);
+        var where = action.Targets.Where is null ? null : compiler.CompileString(AsExpression(action.Targets.Where));
         foreach (var diagnostic in diagnostics)
         {
             fileDiagnostics(diagnostic);
         }
         return diagnostics.Count > 0 ? null : new CompiledAction(body, bodyTemplate, extra, key, where);
     }
+
+    /// <summary>A <c>where</c> written without braces (<c>row.region == 'APAC'</c>) is an expression too; as a
+    /// literal string it would pass every row, which is never what was meant.</summary>
+    private static StringToken AsExpression(StringToken where) =>
+        TemplateCompiler.IsTemplate(where.Value)
+            ? where
+            : where with { Value = "{{ " + where.Value + " }}", ContentColumn = where.ContentColumn - 3 };
 
     /// <summary>Finds repeated identities among up to millions of rows in bounded memory: per identity it keeps a
     /// 128-bit SHA-256 prefix of (action, key) and the first row, not the key itself. A false match would need a

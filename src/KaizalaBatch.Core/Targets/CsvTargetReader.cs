@@ -163,6 +163,11 @@ public sealed class CsvTargetReader : IDisposable
                 {
                     Report(left);
                 }
+                if (reader.RowNumber == 0)
+                {
+                    report(new Diagnostic(Severity.Warning, DiagnosticCodes.CsvEmpty, "the targets file has a header but no data rows",
+                        new SourceLocation(displayFile, 1)));
+                }
                 yield break;
             }
             var row = reader.RowNumber;
