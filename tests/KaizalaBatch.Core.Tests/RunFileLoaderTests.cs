@@ -302,3 +302,31 @@ public sealed class RunFileLoaderTests
         Assert.Equal(2, result.Diagnostics.Count(d => d.Code == DiagnosticCodes.ConnectionIncomplete));
     }
 }
+
+public sealed class RunFileLoaderEnvironmentTests
+{
+    [Fact]
+    public void Api_root_and_application_id_may_come_from_the_environment()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId\n" + TempFolder.GroupA + "\n");
+        var env = new Dictionary<string, string> { ["ROOT"] = "https://kaizala.example.test/v1", ["APP"] = "app-7", ["S"] = "s" };
+        var run = folder.LoadOk("""
+            version: 1
+            name: envs
+            connection:
+              apiRoot: ${env:ROOT}
+              applicationId: ${env:APP}
+              applicationSecret: ${env:S}
+              refreshToken: ${env:S}
+            actions:
+              - name: a
+                type: Poll
+                targets: { file: groups.csv }
+                body: { question: q, choices: [x] }
+            """, name => env.GetValueOrDefault(name));
+        Assert.Equal(new Uri("https://kaizala.example.test/v1"), run.Connection.ApiRoot);
+        Assert.Equal("app-7", run.Connection.ApplicationId);
+        Assert.False(run.Connection.Emulator);
+    }
+}
