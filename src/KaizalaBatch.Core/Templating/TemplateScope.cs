@@ -66,6 +66,9 @@ public sealed class TemplateScope
             LoopLimitQueryable = LoopLimit,
             RecursiveLimit = RecursiveLimit,
             OutputLimit = OutputLimit,
+            // Scriban truncates by default; a silently cut body would be sent as if it were right.
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+            OnStringLimit = ScriptLimitBehavior.Throw,
             TemplateLoader = new RefusingTemplateLoader(),
             StrictVariables = false,
             EnableRelaxedMemberAccess = true,
@@ -252,9 +255,10 @@ public sealed class TemplateScope
         }
     }
 
+    /// <summary>Whatever a user's template makes Scriban or a builtin function throw is the user's mistake, reported
+    /// on the row. Cancellation, out-of-memory and our own unwinding are not.</summary>
     private static bool IsRenderError(Exception exception) =>
-        exception is ScriptRuntimeException or ArgumentException or InvalidCastException or FormatException or OverflowException
-            or InvalidOperationException or IndexOutOfRangeException or NullReferenceException or DivideByZeroException;
+        exception is not (OperationCanceledException or OutOfMemoryException or RenderFailure or StackOverflowException);
 
     private RenderFailure Fail(Exception exception, SourceLocation templateLocation)
     {
