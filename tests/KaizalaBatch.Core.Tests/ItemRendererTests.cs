@@ -347,3 +347,28 @@ public sealed class ParallelRenderingTests
         Assert.Equal(3000 / 7 + 1 + 1, parallel.Count(i => !i.IsValid));
     }
 }
+
+public sealed class BodyTemplateFileTests
+{
+    [Fact]
+    public void A_syntax_error_in_a_body_template_file_points_into_that_file()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", $"groupId,site\n{TempFolder.GroupA},Pune\n");
+        folder.Write("broken.sbn", "{\n  \"title\": \"{{ row.site | }}\"\n}\n");
+        var (items, diagnostics) = folder.Render("""
+            version: 1
+            name: sbn
+            actions:
+              - name: s
+                type: Announcement
+                targets: { file: groups.csv }
+                bodyTemplate: broken.sbn
+            """);
+        Assert.Empty(items);
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.TemplateSyntax, error.Code);
+        Assert.Equal("broken.sbn", error.Location.File);
+        Assert.Equal(2, error.Location.Line);
+    }
+}
