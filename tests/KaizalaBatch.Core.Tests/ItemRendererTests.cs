@@ -252,8 +252,12 @@ public sealed class ItemRendererTests
                 targets: { file: groups.csv }
                 body: { question: q, choices: [a] }
             """;
-        var (items, _) = folder.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Only = new HashSet<string> { "other" } });
+        var (items, diagnostics) = folder.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Only = new HashSet<string> { "other" } });
         Assert.Equal("other", Assert.Single(items).Action);
+        Assert.Empty(diagnostics);
+        var (none, unknown) = folder.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Only = new HashSet<string> { "typo" } });
+        Assert.Empty(none);
+        Assert.Contains("'typo'", Assert.Single(unknown).Message, StringComparison.Ordinal);
     }
 
     [Fact]

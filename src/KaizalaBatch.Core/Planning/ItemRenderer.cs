@@ -28,6 +28,12 @@ public static class ItemRenderer
         ArgumentNullException.ThrowIfNull(fileDiagnostics);
         var globals = new TemplateGlobals(run.Name, options.StartedAt, run.Vars, run.PhoneDefaults.CountryCode);
         var media = new MediaResolver(run.Directory);
+        foreach (var unknown in options.Only?.Where(name => !run.Actions.Any(a => a.Name == name)) ?? [])
+        {
+            fileDiagnostics(Diagnostic.Error(DiagnosticCodes.UnknownAction,
+                $"--only names '{unknown}', which is not an action of this run file (it has {string.Join(", ", run.Actions.Select(a => a.Name))})",
+                new SourceLocation(run.Path)));
+        }
         foreach (var action in run.Actions)
         {
             if (options.Only is { } only && !only.Contains(action.Name))
