@@ -330,3 +330,27 @@ public sealed class RunFileLoaderEnvironmentTests
         Assert.False(run.Connection.Emulator);
     }
 }
+
+public sealed class RunFileLoaderRobustnessTests
+{
+    [Theory]
+    [InlineData("version: 1.5\nname: x\nactions: []\n")]
+    [InlineData("version: one\nname: [x]\nactions: nope\n")]
+    [InlineData("- just\n- a list\n")]
+    [InlineData("plain text\n")]
+    [InlineData("version: 1\nname: x\nactions: [ 1, \"x\", { name: 3 }, { name: a, type: [Job], targets: x }, { name: b, type: Job, targets: { file: [a] }, body: text, key: 5 } ]\n")]
+    [InlineData("version: 1\nname: x\nvars: 3\nphoneDefaults: x\nconnection: []\nlimits: { perMinute: -1, concurrency: x }\nactions: [ { name: a, type: Poll, targets: { file: g.csv, where: [] }, body: { question: q } } ]\n")]
+    [InlineData("version: 1\nname: x\nconnection: { emulator: maybe, apiRoot: 'not a url', timeoutSeconds: 0 }\nactions: []\n")]
+    [InlineData("a: &anchor { b: *anchor }\n")]
+    [InlineData("version: 1\nname: x\nactions: *missing\n")]
+    [InlineData("version: 1\n---\nname: second document\n")]
+    [InlineData("{ version: 1, name: x, actions: [ { name: a, type: Poll, targets: { file: g.csv }, bodyTemplate: '../../../../etc/passwd-nope', body: { } } ] }")]
+    public void Malformed_run_files_give_diagnostics_never_exceptions(string yaml)
+    {
+        using var folder = new TempFolder();
+        var result = folder.Load(yaml, _ => null);
+        Assert.Null(result.RunFile);
+        Assert.NotEmpty(result.Diagnostics);
+        Assert.All(result.Diagnostics, d => Assert.NotNull(d.Location.Line));
+    }
+}

@@ -55,7 +55,7 @@ public static partial class RunFileLoader
     private static RunFile? Build(MappingToken root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
     {
         var directory = System.IO.Path.GetDirectoryName(fullPath)!;
-        var version = (root["version"] as LiteralToken)?.Value?.GetValue<long>() is { } v ? (int)v : 1;
+        var version = (root["version"] as LiteralToken)?.Value is { } v && v.TryGetValue<long>(out var number) ? (int)number : 1;
         var name = (root["name"] as StringToken)?.Value ?? "run";
         var connection = BuildConnection(root["connection"] as MappingToken, environment, diagnostics);
         var limits = BuildLimits(root["limits"] as MappingToken);
