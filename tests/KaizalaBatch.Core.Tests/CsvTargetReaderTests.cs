@@ -231,3 +231,21 @@ public sealed class CsvTargetReaderEdgeTests
         Assert.Equal(TempFolder.GroupB, Assert.Single(items).GroupId);
     }
 }
+
+public sealed class CsvQuotingEdgeTests
+{
+    [Fact]
+    public void An_unterminated_quote_is_reported_at_its_row()
+    {
+        using var folder = new TempFolder();
+        folder.Write("g.csv", $"groupId,site\n{TempFolder.GroupA},a\n{TempFolder.GroupB},\"never closed\n{TempFolder.GroupC},c\n");
+        var diagnostics = new List<Diagnostic>();
+        using var reader = CsvTargetReader.Open(new TargetsDefinition(Path.Combine(folder.Path, "g.csv"), "g.csv", "groupId", null, null, new SourceLocation("run.yaml")), diagnostics.Add)!;
+        var rows = reader.ReadRows(TestContext.Current.CancellationToken).ToList();
+        Assert.Equal([1L], rows.Select(r => r.Row));
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.CsvQuoting, error.Code);
+        Assert.Equal((2L, 3), (error.Location.Row!.Value, error.Location.Line!.Value));
+        Assert.Contains("never closed", error.Message, StringComparison.Ordinal);
+    }
+}
