@@ -162,6 +162,7 @@ public sealed class CsvTargetReaderTests
         Assert.Equal(DiagnosticCodes.CsvQuoting, error.Code);
         Assert.Equal(2, error.Location.Row);
         Assert.Equal(3, error.Location.Line);
+        Assert.Equal("site", error.Location.Field);
         Assert.Equal([1L, 3L], rows.Select(r => r.Row));
     }
 
