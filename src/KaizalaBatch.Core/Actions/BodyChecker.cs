@@ -205,6 +205,10 @@ public sealed class BodyChecker
                 case JsonValueKind.Number:
                     if (value.TryGetValue<long>(out var l))
                     {
+                        if (l >= minimum)
+                        {
+                            return l; // already an integer: nothing to rewrite
+                        }
                         number = l;
                     }
                     else if (value.TryGetValue<int>(out var i))
@@ -311,6 +315,10 @@ public sealed class BodyChecker
         }
         foreach (var name in allowed)
         {
+            if (string.Equals(name, text, StringComparison.Ordinal))
+            {
+                return name;
+            }
             if (string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 obj[key] = name;
