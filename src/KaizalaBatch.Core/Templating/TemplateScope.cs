@@ -306,7 +306,7 @@ public sealed class TemplateScope
 
     /// <summary>A Scriban result as JSON: integers as 64-bit integers, other numbers as doubles (decimals kept),
     /// lists as arrays, objects (a row, a script object, a dictionary) as objects.</summary>
-    public JsonNode? ToJson(object? value, int depth)
+    private JsonNode? ToJson(object? value, int depth)
     {
         if (depth > MaxDepth)
         {
