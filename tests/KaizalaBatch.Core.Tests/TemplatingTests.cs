@@ -273,3 +273,16 @@ public sealed class TemplatingLimitTests
         Assert.Equal(5.0, node!.GetValue<double>(), 3);
     }
 }
+
+public sealed class TemplatingClockTests
+{
+    [Fact]
+    public void Date_now_is_the_run_start_so_output_does_not_drift()
+    {
+        var scope = new TemplateScope(new TemplateGlobals("r", new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.FromHours(2)), null, null));
+        var row = new TargetRow(1, 2, new CsvColumns(["groupId"]), [TempFolder.GroupA]);
+        scope.Begin(new TargetGroup(row, [row], false), 0, [], new SourceLocation("g.csv"), "row 1");
+        var value = new TemplateCompiler([]).CompileString(new StringToken("{{ date.now | date.to_string '%F %T' }}", new SourceLocation("run.yaml", 1, 1), 1, 1))!;
+        Assert.Equal("2026-05-06 05:08:09", scope.Render(value, out _)!.GetValue<string>());
+    }
+}

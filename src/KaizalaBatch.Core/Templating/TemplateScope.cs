@@ -34,6 +34,7 @@ public sealed class TemplateScope
     private readonly ScriptObject scratch = new(8);
     private readonly ScriptArray singleRow = new(1);
     private TemplateContext context;
+    private readonly DateTime startedAt;
 
     private List<Diagnostic>? errors;
     private SourceLocation itemLocation = new("");
@@ -43,6 +44,7 @@ public sealed class TemplateScope
     {
         ArgumentNullException.ThrowIfNull(run);
         CountryCode = run.CountryCode;
+        startedAt = run.StartedAt.UtcDateTime;
         globals = new ScriptObject();
         var runObject = new ScriptObject
         {
@@ -74,6 +76,17 @@ public sealed class TemplateScope
             EnableRelaxedMemberAccess = true,
             MemberRenamer = member => member.Name,
         };
+        // date.now would make a template's output, and so its content hash, change on every run: it gives
+        // run.startedAt instead (see RenderOptions.StartedAt).
+        if (created.BuiltinObject["date"] is ScriptObject date)
+        {
+            foreach (var name in new[] { "now", "utc_now" })
+            {
+                date.SetReadOnly(name, false);
+                date.Remove(name);
+                date.Import(name, new Func<DateTime>(() => startedAt));
+            }
+        }
         created.PushGlobal(globals);
         created.PushGlobal(scratch);
         return created;
