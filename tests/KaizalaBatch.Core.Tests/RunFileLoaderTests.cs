@@ -354,3 +354,25 @@ public sealed class RunFileLoaderRobustnessTests
         Assert.All(result.Diagnostics, d => Assert.NotNull(d.Location.Line));
     }
 }
+
+public sealed class RunFileLoaderWarningTests
+{
+    [Fact]
+    public void An_environment_reference_outside_connection_is_a_warning_and_the_file_still_loads()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId\n" + TempFolder.GroupA + "\n");
+        var result = folder.Load("""
+            version: 1
+            name: w
+            actions:
+              - name: a
+                type: Poll
+                targets: { file: groups.csv }
+                body: { question: "token ${env:SECRET}", choices: [x] }
+            """, _ => "value");
+        Assert.NotNull(result.RunFile);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((Severity.Warning, DiagnosticCodes.EnvironmentOutsideConnection, 7), (warning.Severity, warning.Code, warning.Location.Line!.Value));
+    }
+}
