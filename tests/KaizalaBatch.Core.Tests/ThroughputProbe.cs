@@ -39,13 +39,16 @@ public sealed class ThroughputProbe
             """);
         foreach (var parallelism in new[] { 1, Environment.ProcessorCount, 1, Environment.ProcessorCount })
         {
+            var pausedBefore = GC.GetTotalPauseDuration();
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             var stopwatch = Stopwatch.StartNew();
             var plan = new Plan(null);
             var options = new RenderOptions(DateTimeOffset.UnixEpoch) { Parallelism = parallelism };
             var count = plan.Classify(ItemRenderer.Render(run, options, _ => { }, TestContext.Current.CancellationToken), TestContext.Current.CancellationToken).Count();
             stopwatch.Stop();
             Assert.Equal(rows, plan.Totals.New);
-            TestContext.Current.TestOutputHelper!.WriteLine($"parallelism {parallelism}: {count} items in {stopwatch.Elapsed.TotalSeconds:F2}s = {count / stopwatch.Elapsed.TotalSeconds:F0} rows/s");
+            TestContext.Current.TestOutputHelper!.WriteLine($"parallelism {parallelism}: {count} items in {stopwatch.Elapsed.TotalSeconds:F2}s = {count / stopwatch.Elapsed.TotalSeconds:F0} rows/s, " +
+                $"GC pauses {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:F2}s, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / count} bytes/row");
         }
     }
 }

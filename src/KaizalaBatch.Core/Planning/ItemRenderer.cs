@@ -17,9 +17,9 @@ namespace KaizalaBatch.Planning;
 /// to the callback; an item's own problems go on the item, which is then invalid.</summary>
 public static class ItemRenderer
 {
-    /// <summary>Rows rendered per batch on a worker. Large enough to amortise the hand-off, small enough to keep
-    /// memory flat and the first items coming quickly.</summary>
-    private const int BatchSize = 256;
+    /// <summary>Rows rendered per batch on a worker. Large enough to amortise the hand-off (a task per batch),
+    /// small enough that the items in flight die young: with 256 they outlived gen0 and GC pauses grew fivefold.</summary>
+    private const int BatchSize = 32;
 
     public static IEnumerable<RenderedItem> Render(RunFile run, RenderOptions options, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
