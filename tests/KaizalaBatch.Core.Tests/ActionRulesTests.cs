@@ -286,3 +286,39 @@ public sealed class ActionRulesTests
         Assert.Same(first, second);
     }
 }
+
+public sealed class ActionRulesRobustnessTests
+{
+    public static TheoryData<string, string> Bodies()
+    {
+        var data = new TheoryData<string, string>();
+        string[] bodies =
+        [
+            "{}",
+            """{ "title": [], "message": {}, "question": 5, "questions": { "a": 1 }, "choices": [ null, 5, [] ], "assignedTo": { "x": 1 } }""",
+            """{ "mediaResource": { "file": 5 }, "mediaResources": [ null ], "properties": [ null, "x", { "name": [], "type": 5, "value": null } ] }""",
+            """{ "startingTime": 5, "place": [], "dueDate": 1e300, "expiryInHours": -5, "durationInMins": true, "questions": [ null, { "type": null, "options": "x" } ] }""",
+        ];
+        foreach (var type in KaizalaBatch.Actions.ActionRegistry.Types)
+        {
+            foreach (var body in bodies)
+            {
+                data.Add(type, body);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void Nonsense_bodies_give_errors_never_exceptions(string type, string json)
+    {
+        var errors = new List<Diagnostic>();
+        var checker = new KaizalaBatch.Actions.BodyChecker(errors, new SourceLocation("g.csv", 2, Row: 1), "row 1", "+91",
+            new KaizalaBatch.Actions.MediaResolver(Path.GetTempPath()), []);
+        var extra = type == "Custom" ? new JsonObject { ["subscribers"] = new JsonObject(), ["other"] = 1 } : null;
+        KaizalaBatch.Actions.ActionRegistry.Find(type)!.Apply(JsonNode.Parse(json)!.AsObject(), extra, checker);
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.StartsWith(type == "Custom" && e.Location.Field!.StartsWith("extra", StringComparison.Ordinal) ? "extra" : "actionBody", e.Location.Field!, StringComparison.Ordinal));
+    }
+}

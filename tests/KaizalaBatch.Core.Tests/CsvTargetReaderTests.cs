@@ -162,6 +162,7 @@ public sealed class CsvTargetReaderTests
         Assert.Equal(DiagnosticCodes.CsvQuoting, error.Code);
         Assert.Equal(2, error.Location.Row);
         Assert.Equal(3, error.Location.Line);
+        Assert.Equal("site", error.Location.Field);
         Assert.Equal([1L, 3L], rows.Select(r => r.Row));
     }
 
@@ -196,5 +197,56 @@ public sealed class CsvTargetReaderTests
             count++;
         }
         Assert.Equal(50_000, count);
+    }
+}
+
+public sealed class CsvTargetReaderEdgeTests
+{
+    [Fact]
+    public void A_header_without_rows_is_a_warning()
+    {
+        using var folder = new TempFolder();
+        folder.Write("g.csv", "groupId,site\n");
+        var diagnostics = new List<Diagnostic>();
+        using var reader = CsvTargetReader.Open(new TargetsDefinition(Path.Combine(folder.Path, "g.csv"), "g.csv", "groupId", null, null, new SourceLocation("run.yaml")), diagnostics.Add)!;
+        Assert.Empty(reader.ReadRows(TestContext.Current.CancellationToken));
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal(Severity.Warning, warning.Severity);
+    }
+
+    [Fact]
+    public void Where_without_braces_is_an_expression()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId,region\n" + $"{TempFolder.GroupA},APAC\n{TempFolder.GroupB},EMEA\n");
+        var (items, diagnostics) = folder.Render("""
+            version: 1
+            name: w
+            actions:
+              - name: a
+                type: Poll
+                targets: { file: groups.csv, where: "row.region == 'EMEA'" }
+                body: { question: q, choices: [x] }
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Equal(TempFolder.GroupB, Assert.Single(items).GroupId);
+    }
+}
+
+public sealed class CsvQuotingEdgeTests
+{
+    [Fact]
+    public void An_unterminated_quote_is_reported_at_its_row()
+    {
+        using var folder = new TempFolder();
+        folder.Write("g.csv", $"groupId,site\n{TempFolder.GroupA},a\n{TempFolder.GroupB},\"never closed\n{TempFolder.GroupC},c\n");
+        var diagnostics = new List<Diagnostic>();
+        using var reader = CsvTargetReader.Open(new TargetsDefinition(Path.Combine(folder.Path, "g.csv"), "g.csv", "groupId", null, null, new SourceLocation("run.yaml")), diagnostics.Add)!;
+        var rows = reader.ReadRows(TestContext.Current.CancellationToken).ToList();
+        Assert.Equal([1L], rows.Select(r => r.Row));
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.CsvQuoting, error.Code);
+        Assert.Equal((2L, 3), (error.Location.Row!.Value, error.Location.Line!.Value));
+        Assert.Contains("never closed", error.Message, StringComparison.Ordinal);
     }
 }

@@ -252,8 +252,12 @@ public sealed class ItemRendererTests
                 targets: { file: groups.csv }
                 body: { question: q, choices: [a] }
             """;
-        var (items, _) = folder.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Only = new HashSet<string> { "other" } });
+        var (items, diagnostics) = folder.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Only = new HashSet<string> { "other" } });
         Assert.Equal("other", Assert.Single(items).Action);
+        Assert.Empty(diagnostics);
+        var (none, unknown) = folder.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Only = new HashSet<string> { "typo" } });
+        Assert.Empty(none);
+        Assert.Contains("'typo'", Assert.Single(unknown).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -308,5 +312,67 @@ public sealed class ItemRendererTests
         Assert.True(items.MoveNext());
         cancel.Cancel();
         Assert.Throws<OperationCanceledException>(() => items.MoveNext());
+    }
+}
+
+public sealed class ParallelRenderingTests
+{
+    [Fact]
+    public void Parallel_and_sequential_rendering_give_the_same_items_in_file_order()
+    {
+        using var folder = new TempFolder();
+        var csv = new System.Text.StringBuilder("groupId,site,dueHours\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            var group = i == 2500 ? Guid.Parse(TempFolder.GroupA) : Guid.NewGuid();
+            csv.Append(i == 0 ? Guid.Parse(TempFolder.GroupA) : group).Append(",site ").Append(i).Append(',').Append(i % 7 == 0 ? "x" : "12").Append('\n');
+        }
+        folder.Write("groups.csv", csv.ToString());
+        var run = folder.LoadOk("""
+            version: 1
+            name: par
+            actions:
+              - name: s
+                type: Survey
+                targets: { file: groups.csv }
+                body: { title: "{{ row.site }} #{{ index }}", dueDate: "{{ row.dueHours }}", questions: [ { title: q, type: text } ] }
+            """);
+        List<RenderedItem> RenderWith(int parallelism) =>
+            ItemRenderer.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Parallelism = parallelism }, _ => { }, TestContext.Current.CancellationToken).ToList();
+
+        var sequential = RenderWith(1);
+        var parallel = RenderWith(4);
+        Assert.Equal(3000, parallel.Count);
+        Assert.Equal(sequential.Select(i => (i.Key, i.ContentHash, i.Errors.Count)), parallel.Select(i => (i.Key, i.ContentHash, i.Errors.Count)));
+        Assert.Equal(Enumerable.Range(1, 3000).Select(i => (long)i), parallel.Select(i => i.Rows[0]));
+        Assert.Equal("site 2999 #2999", parallel[2999].Body!["title"]!.GetValue<string>());
+        var duplicate = Assert.Single(parallel[2500].Errors, e => e.Code == DiagnosticCodes.DuplicateIdentity);
+        Assert.Contains("row 1 (line 2) and row 2501 (line 2502)", duplicate.Message, StringComparison.Ordinal);
+        Assert.Equal(3000 / 7 + 1 + 1, parallel.Count(i => !i.IsValid));
+    }
+}
+
+public sealed class BodyTemplateFileTests
+{
+    [Fact]
+    public void A_syntax_error_in_a_body_template_file_points_into_that_file()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", $"groupId,site\n{TempFolder.GroupA},Pune\n");
+        folder.Write("broken.sbn", "{\n  \"title\": \"{{ row.site | }}\"\n}\n");
+        var (items, diagnostics) = folder.Render("""
+            version: 1
+            name: sbn
+            actions:
+              - name: s
+                type: Announcement
+                targets: { file: groups.csv }
+                bodyTemplate: broken.sbn
+            """);
+        Assert.Empty(items);
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.TemplateSyntax, error.Code);
+        Assert.Equal("broken.sbn", error.Location.File);
+        Assert.Equal(2, error.Location.Line);
     }
 }

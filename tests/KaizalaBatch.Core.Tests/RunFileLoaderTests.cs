@@ -302,3 +302,77 @@ public sealed class RunFileLoaderTests
         Assert.Equal(2, result.Diagnostics.Count(d => d.Code == DiagnosticCodes.ConnectionIncomplete));
     }
 }
+
+public sealed class RunFileLoaderEnvironmentTests
+{
+    [Fact]
+    public void Api_root_and_application_id_may_come_from_the_environment()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId\n" + TempFolder.GroupA + "\n");
+        var env = new Dictionary<string, string> { ["ROOT"] = "https://kaizala.example.test/v1", ["APP"] = "app-7", ["S"] = "s" };
+        var run = folder.LoadOk("""
+            version: 1
+            name: envs
+            connection:
+              apiRoot: ${env:ROOT}
+              applicationId: ${env:APP}
+              applicationSecret: ${env:S}
+              refreshToken: ${env:S}
+            actions:
+              - name: a
+                type: Poll
+                targets: { file: groups.csv }
+                body: { question: q, choices: [x] }
+            """, name => env.GetValueOrDefault(name));
+        Assert.Equal(new Uri("https://kaizala.example.test/v1"), run.Connection.ApiRoot);
+        Assert.Equal("app-7", run.Connection.ApplicationId);
+        Assert.False(run.Connection.Emulator);
+    }
+}
+
+public sealed class RunFileLoaderRobustnessTests
+{
+    [Theory]
+    [InlineData("version: 1.5\nname: x\nactions: []\n")]
+    [InlineData("version: one\nname: [x]\nactions: nope\n")]
+    [InlineData("- just\n- a list\n")]
+    [InlineData("plain text\n")]
+    [InlineData("version: 1\nname: x\nactions: [ 1, \"x\", { name: 3 }, { name: a, type: [Job], targets: x }, { name: b, type: Job, targets: { file: [a] }, body: text, key: 5 } ]\n")]
+    [InlineData("version: 1\nname: x\nvars: 3\nphoneDefaults: x\nconnection: []\nlimits: { perMinute: -1, concurrency: x }\nactions: [ { name: a, type: Poll, targets: { file: g.csv, where: [] }, body: { question: q } } ]\n")]
+    [InlineData("version: 1\nname: x\nconnection: { emulator: maybe, apiRoot: 'not a url', timeoutSeconds: 0 }\nactions: []\n")]
+    [InlineData("a: &anchor { b: *anchor }\n")]
+    [InlineData("version: 1\nname: x\nactions: *missing\n")]
+    [InlineData("version: 1\n---\nname: second document\n")]
+    [InlineData("{ version: 1, name: x, actions: [ { name: a, type: Poll, targets: { file: g.csv }, bodyTemplate: '../../../../etc/passwd-nope', body: { } } ] }")]
+    public void Malformed_run_files_give_diagnostics_never_exceptions(string yaml)
+    {
+        using var folder = new TempFolder();
+        var result = folder.Load(yaml, _ => null);
+        Assert.Null(result.RunFile);
+        Assert.NotEmpty(result.Diagnostics);
+        Assert.All(result.Diagnostics, d => Assert.NotNull(d.Location.Line));
+    }
+}
+
+public sealed class RunFileLoaderWarningTests
+{
+    [Fact]
+    public void An_environment_reference_outside_connection_is_a_warning_and_the_file_still_loads()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId\n" + TempFolder.GroupA + "\n");
+        var result = folder.Load("""
+            version: 1
+            name: w
+            actions:
+              - name: a
+                type: Poll
+                targets: { file: groups.csv }
+                body: { question: "token ${env:SECRET}", choices: [x] }
+            """, _ => "value");
+        Assert.NotNull(result.RunFile);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((Severity.Warning, DiagnosticCodes.EnvironmentOutsideConnection, 7), (warning.Severity, warning.Code, warning.Location.Line!.Value));
+    }
+}

@@ -240,3 +240,49 @@ public sealed class TemplatingTests
         Assert.Equal(expected, scope.Test(Compile(where)));
     }
 }
+
+public sealed class TemplatingLimitTests
+{
+    [Fact]
+    public void Output_is_bounded()
+    {
+        var scope = new TemplateScope(new TemplateGlobals("r", DateTimeOffset.UnixEpoch, null, null));
+        var errors = new List<Diagnostic>();
+        var row = new TargetRow(1, 2, new CsvColumns(["groupId"]), [TempFolder.GroupA]);
+        scope.Begin(new TargetGroup(row, [row], false), 0, errors, new SourceLocation("g.csv", 2, Row: 1), "row 1");
+        var value = new TemplateCompiler([]).CompileString(new StringToken("{{ for i in 1..5000 }}{{ 'x' | string.pad_left 400 }}{{ end }}", new SourceLocation("run.yaml", 1, 1), 1, 1))!;
+        scope.Render(value, out var failed);
+        Assert.True(failed);
+        Assert.Single(errors);
+    }
+
+    [Fact]
+    public void A_failed_row_does_not_break_the_next_one()
+    {
+        var scope = new TemplateScope(new TemplateGlobals("r", DateTimeOffset.UnixEpoch, null, null));
+        var errors = new List<Diagnostic>();
+        var columns = new CsvColumns(["n"]);
+        var value = new TemplateCompiler([]).CompileString(new StringToken("{{ 10 / (row.n | string.to_int) }}", new SourceLocation("run.yaml", 1, 1), 1, 1))!;
+        var zero = new TargetRow(1, 2, columns, ["0"]);
+        scope.Begin(new TargetGroup(zero, [zero], false), 0, errors, new SourceLocation("g.csv"), "row 1");
+        scope.Render(value, out _);
+        var two = new TargetRow(2, 3, columns, ["2"]);
+        scope.Begin(new TargetGroup(two, [two], false), 1, errors, new SourceLocation("g.csv"), "row 2");
+        var node = scope.Render(value, out var failed);
+        Assert.False(failed, string.Join("\n", errors));
+        Assert.Equal(5.0, node!.GetValue<double>(), 3);
+    }
+}
+
+public sealed class TemplatingClockTests
+{
+    [Fact]
+    public void Date_now_is_the_run_start_so_output_does_not_drift()
+    {
+        var scope = new TemplateScope(new TemplateGlobals("r", new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.FromHours(2)), null, null));
+        var row = new TargetRow(1, 2, new CsvColumns(["groupId"]), [TempFolder.GroupA]);
+        scope.Begin(new TargetGroup(row, [row], false), 0, [], new SourceLocation("g.csv"), "row 1");
+        var value = new TemplateCompiler([]).CompileString(new StringToken("{{ date.now | date.to_string '%F %T' }}", new SourceLocation("run.yaml", 1, 1), 1, 1))!;
+        Assert.Equal("2026-05-06 05:08:09", scope.Render(value, out _)!.GetValue<string>());
+    }
+}

@@ -10,9 +10,8 @@ public sealed class AnnouncementRules : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        const string path = "actionBody";
-        checker.RequiredString(body, "title", path);
-        checker.RequiredString(body, "message", path);
+        checker.RequiredString(body, "title");
+        checker.RequiredString(body, "message");
         if (body.TryGetPropertyValue("MediaResources", out var upper))
         {
             body.Remove("MediaResources");
@@ -22,22 +21,22 @@ public sealed class AnnouncementRules : IActionRules
             }
             else
             {
-                checker.Error(Diagnostics.DiagnosticCodes.FieldValue, "actionBody.MediaResources", "is given together with mediaResources; give one");
+                checker.Error(Diagnostics.DiagnosticCodes.FieldValue, "MediaResources", "is given together with mediaResources; give one");
             }
         }
         if (body.TryGetPropertyValue("mediaResources", out var node) && node is JsonValue or JsonObject)
         {
             body["mediaResources"] = new JsonArray(node.DeepClone()); // one resource written without a list
         }
-        var resources = checker.Array(body, "mediaResources", path, required: false, nonEmpty: false);
+        var resources = checker.Array(body, "mediaResources", required: false, nonEmpty: false);
         if (resources is null)
         {
             return;
         }
+        using var inResources = checker.Enter("mediaResources");
         for (var i = 0; i < resources.Count; i++)
         {
-            checker.MediaResource(resources, "", i, BodyChecker.Child(BodyChecker.Child(path, "mediaResources"), i),
-                BodyChecker.Pointer(BodyChecker.Pointer("", "mediaResources"), i), MediaKind.Image, required: true);
+            checker.MediaResource(resources, null, i, MediaKind.Image, required: true);
         }
     }
 }

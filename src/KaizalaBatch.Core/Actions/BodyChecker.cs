@@ -10,18 +10,23 @@ namespace KaizalaBatch.Actions;
 /// <summary>What the action rules use to read, convert and check one rendered body: each check normalises the
 /// value in place (strings that spell integers and booleans become them, enums get PascalCase, phone numbers
 /// <c>+digits</c>, documented defaults are written explicitly) and reports a mistake with its field path
-/// (<c>actionBody.questions[2].options</c>) and the item's CSV rows.</summary>
+/// (<c>actionBody.questions[2].options</c>) and the item's CSV rows. Rules walk into nested values with
+/// <see cref="Enter(string)"/>/<see cref="Enter(int)"/>; the path text is only built when there is an error to
+/// report, since this runs for every row and most rows are fine.</summary>
 public sealed class BodyChecker
 {
+    private readonly List<(string? Key, int Index)> segments = [];
+    private string root = "actionBody";
     private readonly List<Diagnostic> errors;
     private readonly SourceLocation itemLocation;
-    private readonly string itemDescription;
+    private readonly object itemDescription;
     private readonly MediaResolver? media;
     private readonly List<MediaFile> mediaFiles;
 
     /// <param name="itemLocation">The CSV file and row the item came from; each error adds its field path.</param>
-    /// <param name="itemDescription">How messages name the item, such as "action 'survey', groups.csv row 3".</param>
-    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, string itemDescription, string? countryCode, MediaResolver? media, List<MediaFile> mediaFiles)
+    /// <param name="itemDescription">How messages name the item, such as "action 'survey', groups.csv row 3"
+    /// (an <see cref="ItemOrigin"/>: its ToString() is only called when an error is reported).</param>
+    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, object itemDescription, string? countryCode, MediaResolver? media, List<MediaFile> mediaFiles)
     {
         this.errors = errors;
         this.itemLocation = itemLocation;
@@ -33,27 +38,120 @@ public sealed class BodyChecker
 
     public string? CountryCode { get; }
 
-    public void Error(string code, string path, string message) =>
-        errors.Add(Diagnostic.Error(code, $"{path}: {message} ({itemDescription})", itemLocation with { Field = path }));
+    /// <summary>Reports a mistake in field <paramref name="key"/> of the current value (null: the value itself).</summary>
+    public void Error(string code, string? key, string message)
+    {
+        var path = Path(key);
+        errors.Add(Diagnostic.Error(code, $"{path}: {message} ({ItemDescription})", itemLocation with { Field = path }));
+    }
 
-    public static string Child(string path, string key) => path + "." + key;
+    private void ErrorAt(string code, int index, string message)
+    {
+        segments.Add((null, index));
+        Error(code, null, message);
+        segments.RemoveAt(segments.Count - 1);
+    }
 
-    public static string Child(string path, int index) => path + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
+    private string? ItemDescription => itemDescription.ToString();
+
+    /// <summary>Walks into a field of the current value, until the returned scope is disposed.</summary>
+    public PathScope Enter(string key)
+    {
+        segments.Add((key, -1));
+        return new PathScope(this, null);
+    }
+
+    /// <summary>Walks into an item of the current list, until the returned scope is disposed.</summary>
+    public PathScope Enter(int index)
+    {
+        segments.Add((null, index));
+        return new PathScope(this, null);
+    }
+
+    /// <summary>Checks top-level request fields (Custom's <c>extra</c>) instead of the actionBody, until disposed.</summary>
+    public PathScope EnterRoot(string name)
+    {
+        var previous = root;
+        root = name;
+        return new PathScope(this, previous);
+    }
+
+    /// <summary>Undoes one <see cref="Enter(string)"/>, <see cref="Enter(int)"/> or <see cref="EnterRoot"/>.</summary>
+    public readonly struct PathScope(BodyChecker checker, string? previousRoot) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (previousRoot is not null)
+            {
+                checker.root = previousRoot;
+            }
+            else
+            {
+                checker.segments.RemoveAt(checker.segments.Count - 1);
+            }
+        }
+    }
+
+    /// <summary>The current path plus <paramref name="key"/>, such as <c>actionBody.questions[2].options</c>.</summary>
+    public string Path(string? key = null)
+    {
+        var text = new System.Text.StringBuilder(root);
+        foreach (var (segmentKey, index) in segments)
+        {
+            if (segmentKey is { } k)
+            {
+                text.Append('.').Append(k);
+            }
+            else
+            {
+                text.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
+            }
+        }
+        if (key is not null)
+        {
+            text.Append('.').Append(key);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The current position plus <paramref name="key"/> as a JSON Pointer into the actionBody.</summary>
+    private string Pointer(string? key)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (segmentKey, index) in segments)
+        {
+            text.Append('/');
+            if (segmentKey is { } k)
+            {
+                text.Append(Escape(k));
+            }
+            else
+            {
+                text.Append(index.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        if (key is not null)
+        {
+            text.Append('/').Append(Escape(key));
+        }
+        return text.ToString();
+
+        static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    }
 
     /// <summary>A required non-empty string. Numbers and booleans are turned into their text (a CSV cell that
     /// happens to look like a number is still a title).</summary>
-    public string? RequiredString(JsonObject obj, string key, string path) => String(obj, key, path, required: true);
+    public string? RequiredString(JsonObject obj, string key) => String(obj, key, required: true);
 
-    public string? OptionalString(JsonObject obj, string key, string path) => String(obj, key, path, required: false);
+    public string? OptionalString(JsonObject obj, string key) => String(obj, key, required: false);
 
-    private string? String(JsonObject obj, string key, string path, bool required)
+    private string? String(JsonObject obj, string key, bool required)
     {
-        var fieldPath = Child(path, key);
         if (!obj.TryGetPropertyValue(key, out var node) || node is null)
         {
             if (required)
             {
-                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+                Error(DiagnosticCodes.FieldRequired, key, "is required");
             }
             return null;
         }
@@ -65,7 +163,7 @@ public sealed class BodyChecker
                     var text = value.GetValue<string>();
                     if (required && string.IsNullOrWhiteSpace(text))
                     {
-                        Error(DiagnosticCodes.FieldRequired, fieldPath, "must not be empty");
+                        Error(DiagnosticCodes.FieldRequired, key, "must not be empty");
                         return null;
                     }
                     return text;
@@ -75,14 +173,13 @@ public sealed class BodyChecker
                     return converted;
             }
         }
-        Error(DiagnosticCodes.FieldType, fieldPath, $"must be a string, not {Describe(node)}");
+        Error(DiagnosticCodes.FieldType, key, $"must be a string, not {Describe(node)}");
         return null;
     }
 
     /// <summary>An integer, or a string that spells one; absent means <paramref name="defaultValue"/>, written explicitly.</summary>
-    public long? Integer(JsonObject obj, string key, string path, long? defaultValue, long minimum = long.MinValue, bool required = false)
+    public long? Integer(JsonObject obj, string key, long? defaultValue, long minimum = long.MinValue, bool required = false)
     {
-        var fieldPath = Child(path, key);
         if (!obj.TryGetPropertyValue(key, out var node) || node is null || node is JsonValue v0 && v0.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v0.GetValue<string>()))
         {
             if (defaultValue is { } d)
@@ -92,7 +189,7 @@ public sealed class BodyChecker
             }
             if (required)
             {
-                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+                Error(DiagnosticCodes.FieldRequired, key, "is required");
             }
             else
             {
@@ -108,6 +205,10 @@ public sealed class BodyChecker
                 case JsonValueKind.Number:
                     if (value.TryGetValue<long>(out var l))
                     {
+                        if (l >= minimum)
+                        {
+                            return l; // already an integer: nothing to rewrite
+                        }
                         number = l;
                     }
                     else if (value.TryGetValue<int>(out var i))
@@ -129,12 +230,12 @@ public sealed class BodyChecker
         }
         if (number is null)
         {
-            Error(DiagnosticCodes.FieldType, fieldPath, $"must be an integer, not {Describe(node)}");
+            Error(DiagnosticCodes.FieldType, key, $"must be an integer, not {Describe(node)}");
             return null;
         }
         if (number < minimum)
         {
-            Error(DiagnosticCodes.FieldValue, fieldPath, $"must be at least {minimum}, not {number}");
+            Error(DiagnosticCodes.FieldValue, key, $"must be at least {minimum}, not {number}");
             return null;
         }
         obj[key] = number.Value;
@@ -142,14 +243,13 @@ public sealed class BodyChecker
     }
 
     /// <summary>A number (integer or not), or a string that spells one.</summary>
-    public double? Number(JsonObject obj, string key, string path, bool required)
+    public double? Number(JsonObject obj, string key, bool required)
     {
-        var fieldPath = Child(path, key);
         if (!obj.TryGetPropertyValue(key, out var node) || node is null)
         {
             if (required)
             {
-                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+                Error(DiagnosticCodes.FieldRequired, key, "is required");
             }
             return null;
         }
@@ -166,14 +266,13 @@ public sealed class BodyChecker
                 return parsed;
             }
         }
-        Error(DiagnosticCodes.FieldType, fieldPath, $"must be a number, not {Describe(node)}");
+        Error(DiagnosticCodes.FieldType, key, $"must be a number, not {Describe(node)}");
         return null;
     }
 
     /// <summary>A boolean, or a string that spells one (true/false in any case); absent means the default, written explicitly.</summary>
-    public bool? Boolean(JsonObject obj, string key, string path, bool? defaultValue)
+    public bool? Boolean(JsonObject obj, string key, bool? defaultValue)
     {
-        var fieldPath = Child(path, key);
         if (!obj.TryGetPropertyValue(key, out var node) || node is null || node is JsonValue v0 && v0.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v0.GetValue<string>()))
         {
             if (defaultValue is { } d)
@@ -202,73 +301,76 @@ public sealed class BodyChecker
                     break;
             }
         }
-        Error(DiagnosticCodes.FieldType, fieldPath, $"must be true or false, not {Describe(node)}");
+        Error(DiagnosticCodes.FieldType, key, $"must be true or false, not {Describe(node)}");
         return null;
     }
 
     /// <summary>One of <paramref name="allowed"/> in any case, written back in its PascalCase spelling.</summary>
-    public string? Enum(JsonObject obj, string key, string path, IReadOnlyList<string> allowed, bool required)
+    public string? Enum(JsonObject obj, string key, IReadOnlyList<string> allowed, bool required)
     {
-        var text = String(obj, key, path, required);
+        var text = String(obj, key, required);
         if (text is null)
         {
             return null;
         }
         foreach (var name in allowed)
         {
+            if (string.Equals(name, text, StringComparison.Ordinal))
+            {
+                return name;
+            }
             if (string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 obj[key] = name;
                 return name;
             }
         }
-        Error(DiagnosticCodes.FieldValue, Child(path, key), $"'{text}' is not one of {string.Join(", ", allowed)}");
+        Error(DiagnosticCodes.FieldValue, key, $"'{text}' is not one of {string.Join(", ", allowed)}");
         return null;
     }
 
-    public JsonArray? Array(JsonObject obj, string key, string path, bool required, bool nonEmpty)
+    public JsonArray? Array(JsonObject obj, string key, bool required, bool nonEmpty)
     {
-        var fieldPath = Child(path, key);
         if (!obj.TryGetPropertyValue(key, out var node) || node is null)
         {
             if (required)
             {
-                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+                Error(DiagnosticCodes.FieldRequired, key, "is required");
             }
             return null;
         }
         if (node is not JsonArray array)
         {
-            Error(DiagnosticCodes.FieldType, fieldPath, $"must be a list, not {Describe(node)}");
+            Error(DiagnosticCodes.FieldType, key, $"must be a list, not {Describe(node)}");
             return null;
         }
         if (nonEmpty && array.Count == 0)
         {
-            Error(DiagnosticCodes.FieldRequired, fieldPath, "must not be empty");
+            Error(DiagnosticCodes.FieldRequired, key, "must not be empty");
         }
         return array;
     }
 
-    public JsonObject? Object(JsonNode? node, string path)
+    /// <summary>The current value (after <see cref="Enter(int)"/>) as an object, or an error.</summary>
+    public JsonObject? Object(JsonNode? node)
     {
         if (node is JsonObject obj)
         {
             return obj;
         }
-        Error(DiagnosticCodes.FieldType, path, $"must be an object, not {Describe(node)}");
+        Error(DiagnosticCodes.FieldType, null, $"must be an object, not {Describe(node)}");
         return null;
     }
 
     /// <summary>A list of phone numbers: an array of strings, or one string holding several (split like <c>phones</c>),
     /// each normalised to <c>+digits</c> and checked (8 to 15 digits).</summary>
-    public void Phones(JsonObject obj, string key, string path, bool required)
+    public void Phones(JsonObject obj, string key, bool required)
     {
-        var fieldPath = Child(path, key);
         if (!obj.TryGetPropertyValue(key, out var node) || node is null)
         {
             if (required)
             {
-                Error(DiagnosticCodes.FieldRequired, fieldPath, "is required");
+                Error(DiagnosticCodes.FieldRequired, key, "is required");
             }
             return;
         }
@@ -286,7 +388,10 @@ public sealed class BodyChecker
                     }
                     else
                     {
-                        Error(DiagnosticCodes.FieldType, Child(fieldPath, i), $"must be a phone number, not {Describe(array[i])}");
+                        using (Enter(key))
+                        {
+                            ErrorAt(DiagnosticCodes.FieldType, i, $"must be a phone number, not {Describe(array[i])}");
+                        }
                         ok = false;
                     }
                 }
@@ -295,7 +400,7 @@ public sealed class BodyChecker
                 numbers.AddRange(PhoneNumbers.Split(value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString(), CountryCode));
                 break;
             default:
-                Error(DiagnosticCodes.FieldType, fieldPath, $"must be a list of phone numbers, not {Describe(node)}");
+                Error(DiagnosticCodes.FieldType, key, $"must be a list of phone numbers, not {Describe(node)}");
                 return;
         }
         var result = new JsonArray();
@@ -303,14 +408,17 @@ public sealed class BodyChecker
         {
             if (!PhoneNumbers.IsValid(numbers[i]))
             {
-                Error(DiagnosticCodes.Phone, Child(fieldPath, i), $"'{numbers[i]}' is not a phone number with country code (+ and 8 to 15 digits)");
+                using (Enter(key))
+                {
+                    ErrorAt(DiagnosticCodes.Phone, i, $"'{numbers[i]}' is not a phone number with country code (+ and 8 to 15 digits)");
+                }
                 ok = false;
             }
             result.Add(numbers[i]);
         }
         if (required && numbers.Count == 0 && ok)
         {
-            Error(DiagnosticCodes.FieldRequired, fieldPath, "must hold at least one phone number");
+            Error(DiagnosticCodes.FieldRequired, key, "must hold at least one phone number");
         }
         obj[key] = result;
     }
@@ -318,11 +426,31 @@ public sealed class BodyChecker
     /// <summary>A mediaResource: either the opaque string from an earlier upload, or <c>{ file: "..." }</c>, a local
     /// file that must exist and have one of <paramref name="extensions"/>. The object stays in the body; the file is
     /// listed in the item's media with its JSON Pointer, content hash and MIME type.</summary>
-    public void MediaResource(JsonNode? parent, string key, int index, string path, string pointer, MediaKind kind, bool required)
+    /// <param name="parent">The object holding <paramref name="key"/>, or the list holding item <paramref name="index"/>.</param>
+    public void MediaResource(JsonNode? parent, string? key, int index, MediaKind kind, bool required)
+    {
+        if (key is null)
+        {
+            segments.Add((null, index));
+        }
+        try
+        {
+            MediaResourceHere(parent, key, index, kind, required);
+        }
+        finally
+        {
+            if (key is null)
+            {
+                segments.RemoveAt(segments.Count - 1);
+            }
+        }
+    }
+
+    private void MediaResourceHere(JsonNode? parent, string? key, int index, MediaKind kind, bool required)
     {
         JsonNode? node = parent switch
         {
-            JsonObject o => o.TryGetPropertyValue(key, out var n) ? n : null,
+            JsonObject o when key is not null => o.TryGetPropertyValue(key, out var n) ? n : null,
             JsonArray a => a[index],
             _ => null,
         };
@@ -330,7 +458,7 @@ public sealed class BodyChecker
         {
             if (required)
             {
-                Error(DiagnosticCodes.FieldRequired, path, "is required");
+                Error(DiagnosticCodes.FieldRequired, key, "is required");
             }
             return;
         }
@@ -338,7 +466,7 @@ public sealed class BodyChecker
         {
             if (string.IsNullOrWhiteSpace(value.GetValue<string>()))
             {
-                Error(DiagnosticCodes.FieldRequired, path, "must not be empty");
+                Error(DiagnosticCodes.FieldRequired, key, "must not be empty");
             }
             return;
         }
@@ -352,18 +480,14 @@ public sealed class BodyChecker
             var resolved = media.Resolve(file, kind, out var problem);
             if (resolved is null)
             {
-                Error(DiagnosticCodes.Media, path + ".file", problem!);
+                Error(DiagnosticCodes.Media, key is null ? "file" : key + ".file", problem!);
                 return;
             }
-            mediaFiles.Add(new MediaFile(pointer, resolved.FullPath, resolved.ContentHash, resolved.MimeType));
+            mediaFiles.Add(new MediaFile(Pointer(key), resolved.FullPath, resolved.ContentHash, resolved.MimeType));
             return;
         }
-        Error(DiagnosticCodes.FieldType, path, $"must be a mediaResource string or {{ file: \"path\" }}, not {Describe(node)}");
+        Error(DiagnosticCodes.FieldType, key, $"must be a mediaResource string or {{ file: \"path\" }}, not {Describe(node)}");
     }
-
-    public static string Pointer(string pointer, string key) => pointer + "/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
-
-    public static string Pointer(string pointer, int index) => pointer + "/" + index.ToString(CultureInfo.InvariantCulture);
 
     private static bool TryDouble(JsonValue value, out double result)
     {

@@ -19,43 +19,44 @@ public sealed class CustomRules : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        const string path = "actionBody";
         var forSubscribers = extra is not null && (extra.ContainsKey("subscribers") || extra.ContainsKey("sendToAllSubscribers"));
         if (extra is not null)
         {
+            using var inExtra = checker.EnterRoot("extra");
             foreach (var (key, _) in extra.ToList())
             {
                 if (key is not ("subscribers" or "sendToAllSubscribers"))
                 {
-                    checker.Error(DiagnosticCodes.FieldValue, "extra." + key, "is not a request field; extra takes subscribers and sendToAllSubscribers");
+                    checker.Error(DiagnosticCodes.FieldValue, key, "is not a request field; extra takes subscribers and sendToAllSubscribers");
                 }
             }
-            checker.Phones(extra, "subscribers", "extra", required: false);
-            checker.Boolean(extra, "sendToAllSubscribers", "extra", null);
+            checker.Phones(extra, "subscribers", required: false);
+            checker.Boolean(extra, "sendToAllSubscribers", null);
         }
         if (forSubscribers && !body.ContainsKey("properties"))
         {
-            checker.RequiredString(body, "title", path);
-            checker.Integer(body, "validity", path, null, minimum: 1);
+            checker.RequiredString(body, "title");
+            checker.Integer(body, "validity", null, minimum: 1);
             return;
         }
-        var properties = checker.Array(body, "properties", path, required: true, nonEmpty: true);
+        var properties = checker.Array(body, "properties", required: true, nonEmpty: true);
         if (properties is null)
         {
             return;
         }
+        using var inProperties = checker.Enter("properties");
         for (var i = 0; i < properties.Count; i++)
         {
-            var propertyPath = BodyChecker.Child(BodyChecker.Child(path, "properties"), i);
-            if (checker.Object(properties[i], propertyPath) is not { } property)
+            using var inProperty = checker.Enter(i);
+            if (checker.Object(properties[i]) is not { } property)
             {
                 continue;
             }
-            checker.RequiredString(property, "name", propertyPath);
-            checker.Enum(property, "type", propertyPath, PropertyTypes, required: true);
+            checker.RequiredString(property, "name");
+            checker.Enum(property, "type", PropertyTypes, required: true);
             if (!property.TryGetPropertyValue("value", out var value) || value is null)
             {
-                checker.Error(DiagnosticCodes.FieldRequired, BodyChecker.Child(propertyPath, "value"), "is required");
+                checker.Error(DiagnosticCodes.FieldRequired, "value", "is required");
             }
             else if (value is JsonArray or JsonObject)
             {

@@ -11,8 +11,8 @@ public sealed class JobRules : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        checker.RequiredString(body, "title", "actionBody");
-        checker.Phones(body, "assignedTo", "actionBody", required: true);
-        checker.Integer(body, "dueDate", "actionBody", DefaultDueDate, minimum: 1);
+        checker.RequiredString(body, "title");
+        checker.Phones(body, "assignedTo", required: true);
+        checker.Integer(body, "dueDate", DefaultDueDate, minimum: 1);
     }
 }

@@ -14,9 +14,8 @@ public sealed class LetsMeetRules : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        const string path = "actionBody";
-        checker.RequiredString(body, "title", path);
-        if (checker.RequiredString(body, "startingTime", path) is { } start)
+        checker.RequiredString(body, "title");
+        if (checker.RequiredString(body, "startingTime") is { } start)
         {
             if (DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) && start.Contains('-', StringComparison.Ordinal))
             {
@@ -24,26 +23,27 @@ public sealed class LetsMeetRules : IActionRules
             }
             else
             {
-                checker.Error(DiagnosticCodes.FieldValue, "actionBody.startingTime", $"'{start}' is not an ISO 8601 date-time such as 2026-03-01T10:00:00+05:30");
+                checker.Error(DiagnosticCodes.FieldValue, "startingTime", $"'{start}' is not an ISO 8601 date-time such as 2026-03-01T10:00:00+05:30");
             }
         }
-        checker.Integer(body, "durationInMins", path, DefaultDurationInMins, minimum: 1);
-        checker.OptionalString(body, "agenda", path);
-        checker.Boolean(body, "isSenderOnly", path, null);
+        checker.Integer(body, "durationInMins", DefaultDurationInMins, minimum: 1);
+        checker.OptionalString(body, "agenda");
+        checker.Boolean(body, "isSenderOnly", null);
         if (body.TryGetPropertyValue("place", out var placeNode) && placeNode is not null)
         {
-            if (checker.Object(placeNode, "actionBody.place") is { } place)
+            using var inPlace = checker.Enter("place");
+            if (checker.Object(placeNode) is { } place)
             {
-                var latitude = checker.Number(place, "latitude", "actionBody.place", required: true);
-                var longitude = checker.Number(place, "longitude", "actionBody.place", required: true);
-                checker.OptionalString(place, "name", "actionBody.place");
+                var latitude = checker.Number(place, "latitude", required: true);
+                var longitude = checker.Number(place, "longitude", required: true);
+                checker.OptionalString(place, "name");
                 if (latitude is < -90 or > 90)
                 {
-                    checker.Error(DiagnosticCodes.FieldValue, "actionBody.place.latitude", "must be between -90 and 90");
+                    checker.Error(DiagnosticCodes.FieldValue, "latitude", "must be between -90 and 90");
                 }
                 if (longitude is < -180 or > 180)
                 {
-                    checker.Error(DiagnosticCodes.FieldValue, "actionBody.place.longitude", "must be between -180 and 180");
+                    checker.Error(DiagnosticCodes.FieldValue, "longitude", "must be between -180 and 180");
                 }
             }
         }

@@ -12,7 +12,7 @@ public sealed class MediaActionRules(string type, MediaKind kind) : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        checker.MediaResource(body, "mediaResource", -1, "actionBody.mediaResource", "/mediaResource", Kind, required: true);
-        checker.OptionalString(body, "caption", "actionBody");
+        checker.MediaResource(body, "mediaResource", -1, Kind, required: true);
+        checker.OptionalString(body, "caption");
     }
 }

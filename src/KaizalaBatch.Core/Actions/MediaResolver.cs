@@ -16,7 +16,8 @@ public enum MediaKind
 public sealed record ResolvedMedia(string FullPath, string ContentHash, string MimeType);
 
 /// <summary>Resolves <c>{ file: ... }</c> paths against the run file's folder, checks existence and extension, and
-/// hashes each distinct file once per render (a 2,000-group batch usually shares a handful of files).</summary>
+/// hashes each distinct file once per render (a 2,000-group batch usually shares a handful of files). Thread-safe:
+/// the render workers share one resolver (two workers meeting a new file at once may both hash it; same result).</summary>
 public sealed class MediaResolver(string baseDirectory)
 {
     private static readonly Dictionary<string, (MediaKind Kind, string Mime)> Extensions = new(StringComparer.OrdinalIgnoreCase)
@@ -37,7 +38,7 @@ public sealed class MediaResolver(string baseDirectory)
         [".3gpp"] = (MediaKind.Video, "video/3gpp"),
     };
 
-    private readonly Dictionary<string, ResolvedMedia> cache = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResolvedMedia> cache = new(StringComparer.Ordinal);
 
     public string BaseDirectory { get; } = baseDirectory;
 

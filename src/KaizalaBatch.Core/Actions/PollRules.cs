@@ -13,30 +13,29 @@ public sealed class PollRules : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        const string path = "actionBody";
-        checker.RequiredString(body, "question", path);
-        checker.Integer(body, "expiryInHours", path, DefaultExpiryInHours, minimum: 1);
-        var choices = checker.Array(body, "choices", path, required: true, nonEmpty: true);
+        checker.RequiredString(body, "question");
+        checker.Integer(body, "expiryInHours", DefaultExpiryInHours, minimum: 1);
+        var choices = checker.Array(body, "choices", required: true, nonEmpty: true);
         if (choices is null)
         {
             return;
         }
+        using var inChoices = checker.Enter("choices");
         for (var i = 0; i < choices.Count; i++)
         {
-            var choicePath = BodyChecker.Child(BodyChecker.Child(path, "choices"), i);
+            using var inChoice = checker.Enter(i);
             if (choices[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
             {
                 choices[i] = new JsonObject { ["title"] = value.GetValue<string>() };
             }
-            if (checker.Object(choices[i], choicePath) is not { } choice)
+            if (checker.Object(choices[i]) is not { } choice)
             {
                 continue;
             }
-            checker.RequiredString(choice, "title", choicePath);
+            checker.RequiredString(choice, "title");
             if (choice.ContainsKey("image"))
             {
-                checker.MediaResource(choice, "image", -1, BodyChecker.Child(choicePath, "image"),
-                    BodyChecker.Pointer(BodyChecker.Pointer(BodyChecker.Pointer("", "choices"), i), "image"), MediaKind.Image, required: false);
+                checker.MediaResource(choice, "image", -1, MediaKind.Image, required: false);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Diagnostics;
 
@@ -17,33 +18,32 @@ public sealed class SurveyRules : IActionRules
 
     public void Apply(JsonObject body, JsonObject? extra, BodyChecker checker)
     {
-        const string path = "actionBody";
-        checker.RequiredString(body, "title", path);
-        checker.Integer(body, "dueDate", path, DefaultDueDate, minimum: 1);
-        checker.Boolean(body, "isAnonymous", path, false);
-        checker.Boolean(body, "isSenderOnly", path, false);
-        checker.Boolean(body, "acceptMultipleResponses", path, false);
-        var questions = checker.Array(body, "questions", path, required: true, nonEmpty: true);
+        checker.RequiredString(body, "title");
+        checker.Integer(body, "dueDate", DefaultDueDate, minimum: 1);
+        checker.Boolean(body, "isAnonymous", false);
+        checker.Boolean(body, "isSenderOnly", false);
+        checker.Boolean(body, "acceptMultipleResponses", false);
+        var questions = checker.Array(body, "questions", required: true, nonEmpty: true);
         if (questions is null)
         {
             return;
         }
+        using var inQuestions = checker.Enter("questions");
         for (var i = 0; i < questions.Count; i++)
         {
-            var questionPath = BodyChecker.Child(BodyChecker.Child(path, "questions"), i);
-            if (checker.Object(questions[i], questionPath) is not { } question)
+            using var inQuestion = checker.Enter(i);
+            if (checker.Object(questions[i]) is not { } question)
             {
                 continue;
             }
-            checker.RequiredString(question, "title", questionPath);
-            var type = checker.Enum(question, "type", questionPath, QuestionTypes, required: true);
-            checker.Boolean(question, "isInvisible", questionPath, null);
-            var hasOptions = question.ContainsKey("options");
+            checker.RequiredString(question, "title");
+            var type = checker.Enum(question, "type", QuestionTypes, required: true);
+            checker.Boolean(question, "isInvisible", null);
             if (type is "SingleOption" or "MultiOption")
             {
-                Options(question, questionPath, checker);
+                Options(question, checker);
             }
-            else if (type is not null && hasOptions)
+            else if (type is not null && question.ContainsKey("options"))
             {
                 if (question["options"] is JsonArray { Count: 0 } or null)
                 {
@@ -51,30 +51,31 @@ public sealed class SurveyRules : IActionRules
                 }
                 else
                 {
-                    checker.Error(DiagnosticCodes.FieldValue, BodyChecker.Child(questionPath, "options"), $"options belong to SingleOption and MultiOption questions, not {type}");
+                    checker.Error(DiagnosticCodes.FieldValue, "options", $"options belong to SingleOption and MultiOption questions, not {type}");
                 }
             }
         }
     }
 
-    private static void Options(JsonObject question, string questionPath, BodyChecker checker)
+    private static void Options(JsonObject question, BodyChecker checker)
     {
-        var options = checker.Array(question, "options", questionPath, required: true, nonEmpty: true);
+        var options = checker.Array(question, "options", required: true, nonEmpty: true);
         if (options is null)
         {
             return;
         }
+        using var inOptions = checker.Enter("options");
         for (var j = 0; j < options.Count; j++)
         {
-            var optionPath = BodyChecker.Child(BodyChecker.Child(questionPath, "options"), j);
+            using var inOption = checker.Enter(j);
             // A plain string is shorthand for { title: "..." }.
-            if (options[j] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            if (options[j] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
             {
                 options[j] = new JsonObject { ["title"] = value.GetValue<string>() };
             }
-            if (checker.Object(options[j], optionPath) is { } option)
+            if (checker.Object(options[j]) is { } option)
             {
-                checker.RequiredString(option, "title", optionPath);
+                checker.RequiredString(option, "title");
             }
         }
     }

@@ -17,6 +17,7 @@ public static class DiagnosticCodes
     public const string ConnectionIncomplete = "KB1011";
     public const string RunFileMissing = "KB1012";
     public const string UnsupportedYaml = "KB1013";
+    public const string EnvironmentOutsideConnection = "KB1014";
 
     public const string CsvMissing = "KB2001";
     public const string CsvEmpty = "KB2002";
@@ -42,4 +43,5 @@ public static class DiagnosticCodes
 
     public const string DuplicateIdentity = "KB5001";
     public const string KeyEmpty = "KB5002";
+    public const string UnknownAction = "KB5003";
 }

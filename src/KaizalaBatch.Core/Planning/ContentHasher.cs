@@ -80,9 +80,9 @@ public sealed class ContentHasher
             case JsonObject obj:
                 writer.WriteStartObject();
                 var start = propertyScratch.Count;
-                foreach (var property in obj)
+                for (var i = 0; i < obj.Count; i++)
                 {
-                    propertyScratch.Add(property);
+                    propertyScratch.Add(obj.GetAt(i)); // by position: no enumerator to allocate per object
                 }
                 var count = propertyScratch.Count - start;
                 if (count > 1)
@@ -99,9 +99,9 @@ public sealed class ContentHasher
                 break;
             case JsonArray array:
                 writer.WriteStartArray();
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    WriteCanonical(item);
+                    WriteCanonical(array[i]);
                 }
                 writer.WriteEndArray();
                 break;

@@ -62,4 +62,10 @@ public sealed record RenderedItem(
         }
         return request;
     }
+
+    /// <summary>The CSV file the item came from, as the run file names it (for messages).</summary>
+    public string? File { get; init; }
+
+    /// <summary>The line of the CSV file where the item's first row starts (for messages).</summary>
+    public long FirstLine { get; init; }
 }

@@ -55,13 +55,21 @@ public static partial class RunFileLoader
     private static RunFile? Build(MappingToken root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
     {
         var directory = System.IO.Path.GetDirectoryName(fullPath)!;
-        var version = (root["version"] as LiteralToken)?.Value?.GetValue<long>() is { } v ? (int)v : 1;
+        var version = (root["version"] as LiteralToken)?.Value is { } v && v.TryGetValue<long>(out var number) ? (int)number : 1;
         var name = (root["name"] as StringToken)?.Value ?? "run";
         var connection = BuildConnection(root["connection"] as MappingToken, environment, diagnostics);
         var limits = BuildLimits(root["limits"] as MappingToken);
         var phoneDefaults = new PhoneDefaults(NormaliseCountryCode(((root["phoneDefaults"] as MappingToken)?["countryCode"] as StringToken)?.Value));
         var ledger = (root["ledger"] as StringToken)?.Value;
         var ledgerPath = System.IO.Path.GetFullPath(ledger is null ? name + ".ledger.db" : ledger, directory);
+
+        foreach (var entry in root.Entries)
+        {
+            if (entry.Key.Value != "connection")
+            {
+                WarnAboutEnvironmentReferences(entry.Value, diagnostics);
+            }
+        }
 
         var actions = new List<ActionDefinition>();
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -84,6 +92,31 @@ public static partial class RunFileLoader
             }
         }
         return new RunFile(fullPath, directory, version, name, connection, limits, root["vars"] as MappingToken, phoneDefaults, actions, ledgerPath);
+    }
+
+    /// <summary><c>${env:NAME}</c> is read in <c>connection</c> only (secrets never reach a body); anywhere else it
+    /// would be sent as literal text, which is never what was meant.</summary>
+    private static void WarnAboutEnvironmentReferences(Token token, List<Diagnostic> diagnostics)
+    {
+        switch (token)
+        {
+            case StringToken text when text.Value.Contains("${env:", StringComparison.Ordinal):
+                diagnostics.Add(new Diagnostic(Severity.Warning, DiagnosticCodes.EnvironmentOutsideConnection,
+                    "${env:...} is only read inside connection; here it stays literal text", text.Location));
+                break;
+            case MappingToken mapping:
+                foreach (var entry in mapping.Entries)
+                {
+                    WarnAboutEnvironmentReferences(entry.Value, diagnostics);
+                }
+                break;
+            case SequenceToken sequence:
+                foreach (var item in sequence.Items)
+                {
+                    WarnAboutEnvironmentReferences(item, diagnostics);
+                }
+                break;
+        }
     }
 
     private static ActionDefinition? BuildAction(MappingToken action, string directory, List<Diagnostic> diagnostics)

@@ -161,7 +161,12 @@ public sealed class CsvTargetReader : IDisposable
             {
                 foreach (var left in malformedByRow.Values.OrderBy(r => r.RecordNumber))
                 {
-                    Report(left);
+                    Report(left, null);
+                }
+                if (reader.RowNumber == 0)
+                {
+                    report(new Diagnostic(Severity.Warning, DiagnosticCodes.CsvEmpty, "the targets file has a header but no data rows",
+                        new SourceLocation(displayFile, 1)));
                 }
                 yield break;
             }
@@ -169,7 +174,7 @@ public sealed class CsvTargetReader : IDisposable
             var line = reader.LineNumber;
             if (malformedByRow.Remove(row, out var malformed))
             {
-                Report(malformed);
+                Report(malformed, ColumnAt(malformed.ByteOffset - reader.ByteOffset));
                 continue;
             }
             if (reader.FieldCount != width)
@@ -189,7 +194,32 @@ public sealed class CsvTargetReader : IDisposable
         }
     }
 
-    private void Report(CsvMalformedRecord record)
+    /// <summary>The name of the column that holds byte <paramref name="offset"/> of the current record, or null.</summary>
+    private string? ColumnAt(long offset)
+    {
+        var raw = reader.RawRecord;
+        if (offset < 0 || offset > raw.Length)
+        {
+            return null;
+        }
+        var separator = (byte)reader.Separator;
+        var field = 0;
+        var quoted = false;
+        for (var i = 0; i < offset && i < raw.Length; i++)
+        {
+            if (raw[i] == (byte)'"')
+            {
+                quoted = !quoted;
+            }
+            else if (raw[i] == separator && !quoted)
+            {
+                field++;
+            }
+        }
+        return field < Columns.Count ? Columns.Names[field] : $"column {field + 1}";
+    }
+
+    private void Report(CsvMalformedRecord record, string? column)
     {
         var row = record.RecordNumber - 1; // the record number counts the header
         var problem = record.Reason switch
@@ -201,7 +231,7 @@ public sealed class CsvTargetReader : IDisposable
             _ => record.Reason.ToString(),
         };
         report(Diagnostic.Error(DiagnosticCodes.CsvQuoting, $"data row {row} has bad quoting: {problem}; the row is left out",
-            new SourceLocation(displayFile, record.LineNumber > 0 ? (int)record.LineNumber : null, Row: row)));
+            new SourceLocation(displayFile, record.LineNumber > 0 ? (int)record.LineNumber : null, Row: row, Field: column)));
     }
 
     public void Dispose() => reader.Dispose();

@@ -34,15 +34,17 @@ public sealed class TemplateScope
     private readonly ScriptObject scratch = new(8);
     private readonly ScriptArray singleRow = new(1);
     private TemplateContext context;
+    private readonly DateTime startedAt;
 
     private List<Diagnostic>? errors;
     private SourceLocation itemLocation = new("");
-    private string itemDescription = "";
+    private object itemDescription = "";
 
     public TemplateScope(TemplateGlobals run)
     {
         ArgumentNullException.ThrowIfNull(run);
         CountryCode = run.CountryCode;
+        startedAt = run.StartedAt.UtcDateTime;
         globals = new ScriptObject();
         var runObject = new ScriptObject
         {
@@ -66,19 +68,34 @@ public sealed class TemplateScope
             LoopLimitQueryable = LoopLimit,
             RecursiveLimit = RecursiveLimit,
             OutputLimit = OutputLimit,
+            // Scriban truncates by default; a silently cut body would be sent as if it were right.
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+            OnStringLimit = ScriptLimitBehavior.Throw,
             TemplateLoader = new RefusingTemplateLoader(),
             StrictVariables = false,
             EnableRelaxedMemberAccess = true,
             MemberRenamer = member => member.Name,
         };
+        // date.now would make a template's output, and so its content hash, change on every run: it gives
+        // run.startedAt instead (see RenderOptions.StartedAt).
+        if (created.BuiltinObject["date"] is ScriptObject date)
+        {
+            foreach (var name in new[] { "now", "utc_now" })
+            {
+                date.SetReadOnly(name, false);
+                date.Remove(name);
+                date.Import(name, new Func<DateTime>(() => startedAt));
+            }
+        }
         created.PushGlobal(globals);
         created.PushGlobal(scratch);
         return created;
     }
 
     /// <summary>Points the scope at the next item. Render errors go to <paramref name="itemErrors"/> with
-    /// <paramref name="location"/> (the CSV file and row) and <paramref name="description"/> in the message.</summary>
-    public void Begin(TargetGroup group, long index, List<Diagnostic> itemErrors, SourceLocation location, string description)
+    /// <paramref name="location"/> (the CSV file and row) and <paramref name="description"/> in the message (an
+    /// <see cref="ItemOrigin"/>, whose text is only built when there is an error).</summary>
+    public void Begin(TargetGroup group, long index, List<Diagnostic> itemErrors, SourceLocation location, object description)
     {
         errors = itemErrors;
         itemLocation = location;
@@ -251,9 +268,10 @@ public sealed class TemplateScope
         }
     }
 
+    /// <summary>Whatever a user's template makes Scriban or a builtin function throw is the user's mistake, reported
+    /// on the row. Cancellation, out-of-memory and our own unwinding are not.</summary>
     private static bool IsRenderError(Exception exception) =>
-        exception is ScriptRuntimeException or ArgumentException or InvalidCastException or FormatException or OverflowException
-            or InvalidOperationException or IndexOutOfRangeException or NullReferenceException or DivideByZeroException;
+        exception is not (OperationCanceledException or OutOfMemoryException or RenderFailure or StackOverflowException);
 
     private RenderFailure Fail(Exception exception, SourceLocation templateLocation)
     {
@@ -301,7 +319,7 @@ public sealed class TemplateScope
 
     /// <summary>A Scriban result as JSON: integers as 64-bit integers, other numbers as doubles (decimals kept),
     /// lists as arrays, objects (a row, a script object, a dictionary) as objects.</summary>
-    public JsonNode? ToJson(object? value, int depth)
+    private JsonNode? ToJson(object? value, int depth)
     {
         if (depth > MaxDepth)
         {
