@@ -65,10 +65,12 @@ public sealed class ItemRendererTests
     {
         using var folder = new TempFolder();
         folder.Write("groups.csv", Csv($"{TempFolder.GroupA},Pune,1", $"{TempFolder.GroupB},Nashik,2", $"{TempFolder.GroupA.ToUpperInvariant()},Pune again,3"));
-        var (items, _) = folder.Render(SurveyRun);
+        var (items, fileDiagnostics) = folder.Render(SurveyRun);
+        Assert.Equal(2, items.Count);
         Assert.True(items[0].IsValid);
         Assert.True(items[1].IsValid);
-        var error = Assert.Single(items[2].Errors);
+        // An input error, not an invalid item: the run as a whole is unusable and sends nothing.
+        var error = Assert.Single(fileDiagnostics);
         Assert.Equal(DiagnosticCodes.DuplicateIdentity, error.Code);
         Assert.Contains("row 1 (line 2) and row 3 (line 4)", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, error.Location.Row);
@@ -337,18 +339,22 @@ public sealed class ParallelRenderingTests
                 targets: { file: groups.csv }
                 body: { title: "{{ row.site }} #{{ index }}", dueDate: "{{ row.dueHours }}", questions: [ { title: q, type: text } ] }
             """);
-        List<RenderedItem> RenderWith(int parallelism) =>
-            ItemRenderer.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Parallelism = parallelism }, _ => { }, TestContext.Current.CancellationToken).ToList();
+        (List<RenderedItem> Items, List<Diagnostic> Input) RenderWith(int parallelism)
+        {
+            var input = new List<Diagnostic>();
+            var items = ItemRenderer.Render(run, new RenderOptions(DateTimeOffset.UnixEpoch) { Parallelism = parallelism }, input.Add, TestContext.Current.CancellationToken).ToList();
+            return (items, input);
+        }
 
-        var sequential = RenderWith(1);
-        var parallel = RenderWith(4);
-        Assert.Equal(3000, parallel.Count);
+        var (sequential, _) = RenderWith(1);
+        var (parallel, input) = RenderWith(4);
+        Assert.Equal(2999, parallel.Count);
         Assert.Equal(sequential.Select(i => (i.Key, i.ContentHash, i.Errors.Count)), parallel.Select(i => (i.Key, i.ContentHash, i.Errors.Count)));
-        Assert.Equal(Enumerable.Range(1, 3000).Select(i => (long)i), parallel.Select(i => i.Rows[0]));
-        Assert.Equal("site 2999 #2999", parallel[2999].Body!["title"]!.GetValue<string>());
-        var duplicate = Assert.Single(parallel[2500].Errors, e => e.Code == DiagnosticCodes.DuplicateIdentity);
+        Assert.Equal(Enumerable.Range(1, 3000).Where(i => i != 2501).Select(i => (long)i), parallel.Select(i => i.Rows[0]));
+        Assert.Equal("site 2999 #2999", parallel[^1].Body!["title"]!.GetValue<string>());
+        var duplicate = Assert.Single(input, e => e.Code == DiagnosticCodes.DuplicateIdentity);
         Assert.Contains("row 1 (line 2) and row 2501 (line 2502)", duplicate.Message, StringComparison.Ordinal);
-        Assert.Equal(3000 / 7 + 1 + 1, parallel.Count(i => !i.IsValid));
+        Assert.Equal(3000 / 7 + 1, parallel.Count(i => !i.IsValid));
     }
 }
 

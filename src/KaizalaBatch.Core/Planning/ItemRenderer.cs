@@ -77,7 +77,10 @@ public static class ItemRenderer
             foreach (var group in groups)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return identities.Check(job.RenderItem(worker, group, index++));
+                if (identities.Check(job.RenderItem(worker, group, index++), fileDiagnostics) is { } unique)
+                {
+                    yield return unique;
+                }
             }
             yield break;
         }
@@ -102,7 +105,10 @@ public static class ItemRenderer
                     foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        yield return identities.Check(item);
+                        if (identities.Check(item, fileDiagnostics) is { } unique)
+                        {
+                            yield return unique;
+                        }
                     }
                 }
             }
@@ -115,7 +121,10 @@ public static class ItemRenderer
                 foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    yield return identities.Check(item);
+                    if (identities.Check(item, fileDiagnostics) is { } unique)
+                    {
+                        yield return unique;
+                    }
                 }
             }
         }
@@ -377,17 +386,18 @@ public static class ItemRenderer
     {
         private readonly Dictionary<UInt128, (long Row, long Line)> seen = [];
 
-        /// <summary>The item, or a copy of it with an error naming both rows when its identity was seen before.</summary>
-        public RenderedItem Check(RenderedItem item)
+        /// <summary>The item, or null when its identity was seen before. Two rows with one identity are an input error
+        /// (SPEC section 2), reported with both rows: the ledger could not tell them apart, so the run sends nothing.</summary>
+        public RenderedItem? Check(RenderedItem item, Action<Diagnostic> report)
         {
             if (item.Key.Length == 0 || item.Rows.Count == 0 || FindDuplicate(item.Action, item.Key, item.Rows[0], item.FirstLine) is not { } earlier)
             {
                 return item;
             }
-            var error = Diagnostic.Error(DiagnosticCodes.DuplicateIdentity,
+            report(Diagnostic.Error(DiagnosticCodes.DuplicateIdentity,
                 $"action '{item.Action}' has the key '{item.Key}' twice: {item.File} row {earlier.Row} (line {earlier.Line}) and row {item.Rows[0]} (line {item.FirstLine}); each item needs its own key",
-                new SourceLocation(item.File ?? "", (int)item.FirstLine, Row: item.Rows[0], Field: "key"));
-            return item with { Errors = [.. item.Errors, error] };
+                new SourceLocation(item.File ?? "", (int)item.FirstLine, Row: item.Rows[0], Field: "key")));
+            return null;
         }
 
         private (long Row, long Line)? FindDuplicate(string action, string key, long row, long line)

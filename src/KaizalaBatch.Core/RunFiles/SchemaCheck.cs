@@ -64,25 +64,31 @@ internal sealed class SchemaCheck
     {
         var path = DisplayPath(error.Path);
         var property = error.Property;
+        // Name the value the user wrote, so that a typo is visible in the message itself; never under connection,
+        // where a misplaced secret could be the value.
+        var given = error.Token is { Type: not (Newtonsoft.Json.Linq.JTokenType.Object or Newtonsoft.Json.Linq.JTokenType.Array) } token
+            && !path.StartsWith("connection", StringComparison.Ordinal)
+            ? $" ('{token}' was given)"
+            : "";
         return error.Kind switch
         {
             ValidationErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
             ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}",
             ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotInEnumeration when property == "type" =>
-                $"'{path}' must be one of Job, Survey, Poll, Announcement, LetsMeet, Image, Album, Audio, Document, Video, Custom",
+                $"'{path}' must be one of Job, Survey, Poll, Announcement, LetsMeet, Image, Album, Audio, Document, Video, Custom{given}",
             ValidationErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
                 $"'{path}' must be written as ${{env:NAME}}: secrets never live in the run file",
-            ValidationErrorKind.StringExpected => $"'{path}' must be a string",
-            ValidationErrorKind.IntegerExpected => $"'{path}' must be an integer",
-            ValidationErrorKind.BooleanExpected => $"'{path}' must be true or false",
+            ValidationErrorKind.StringExpected => $"'{path}' must be a string{given}",
+            ValidationErrorKind.IntegerExpected => $"'{path}' must be an integer{given}",
+            ValidationErrorKind.BooleanExpected => $"'{path}' must be true or false{given}",
             ValidationErrorKind.ObjectExpected => $"'{path}' must be a mapping",
             ValidationErrorKind.ArrayExpected => $"'{path}' must be a list",
-            ValidationErrorKind.NotInEnumeration => $"'{path}' is not one of the allowed values",
+            ValidationErrorKind.NotInEnumeration => $"'{path}' is not one of the allowed values{given}",
             ValidationErrorKind.StringTooShort => $"'{path}' must not be empty",
             ValidationErrorKind.TooFewItems => $"'{path}' must have at least one entry",
-            ValidationErrorKind.NumberTooSmall => $"'{path}' is too small",
-            ValidationErrorKind.NumberTooBig => $"'{path}' is too big",
-            ValidationErrorKind.PatternMismatch => $"'{path}' does not have the expected form",
+            ValidationErrorKind.NumberTooSmall => $"'{path}' is too small{given}",
+            ValidationErrorKind.NumberTooBig => $"'{path}' is too big{given}",
+            ValidationErrorKind.PatternMismatch => $"'{path}' does not have the expected form{given}",
             _ => $"'{path}': {Humanise(error.Kind)}",
         };
     }

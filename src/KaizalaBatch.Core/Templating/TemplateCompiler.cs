@@ -99,7 +99,9 @@ public sealed class TemplateCompiler
                 continue;
             }
             var at = message.Span.Start;
-            var location = at.Line == 0
+            // Scriban places errors found at the end of the text (an unfinished expression) at line -1: point at the string.
+            var location = at.Line < 0 ? new SourceLocation(file, line, column)
+                : at.Line == 0
                 ? new SourceLocation(file, line, column + at.Column)
                 : new SourceLocation(file, line + at.Line, at.Column + 1);
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.TemplateSyntax, $"template syntax error: {message.Message}", location));
