@@ -27,6 +27,14 @@ public static class LedgerAccess
         return null;
     }
 
+    /// <summary>The run file and its ledger for status and export; null (the caller exits 2) when either cannot be read,
+    /// with the reasons printed.</summary>
+    public static (RunFile Run, RunLedger Ledger)? LoadForReading(string runFilePath, TextWriter error)
+    {
+        var run = RunInput.Load(runFilePath, new Output.DiagnosticWriter(error));
+        return run is not null && OpenForReading(run, error) is { } ledger ? (run, ledger) : null;
+    }
+
     /// <summary>What the plan reads: the ledger, or nothing when there is none yet.</summary>
     public static ILedgerReader? Reader(this RunLedger ledger) => ledger.Exists ? ledger : null;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Reports;
 
 namespace KaizalaBatch.Cli.Commands;
@@ -19,17 +18,11 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            var diagnostics = new DiagnosticWriter(error);
-            var run = RunInput.Load(parse.GetRequiredValue(runFile), diagnostics);
-            if (run is null)
+            if (LedgerAccess.LoadForReading(parse.GetRequiredValue(runFile), error) is not var (run, ledger))
             {
                 return ExitCodes.InputUnusable;
             }
-            using var ledger = LedgerAccess.OpenForReading(run, error);
-            if (ledger is null)
-            {
-                return ExitCodes.InputUnusable;
-            }
+            using var _ = ledger;
             var exportFormat = parse.GetRequiredValue(format) == "csv" ? ExportFormat.Csv : ExportFormat.Jsonl;
             var target = parse.GetValue(outFile);
             Stream stream;

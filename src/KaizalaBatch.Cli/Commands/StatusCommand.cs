@@ -16,17 +16,11 @@ public static class StatusCommand
         var command = new Command("status", "Show what the run's ledger holds: items per action and state (sent, failed, in-doubt, invalid).") { runFile };
         command.SetAction(parse =>
         {
-            var diagnostics = new DiagnosticWriter(error);
-            var run = RunInput.Load(parse.GetRequiredValue(runFile), diagnostics);
-            if (run is null)
+            if (LedgerAccess.LoadForReading(parse.GetRequiredValue(runFile), error) is not var (run, ledger))
             {
                 return ExitCodes.InputUnusable;
             }
-            using var ledger = LedgerAccess.OpenForReading(run, error);
-            if (ledger is null)
-            {
-                return ExitCodes.InputUnusable;
-            }
+            using var _ = ledger;
             if (!ledger.Exists)
             {
                 output.WriteLine($"status: {run.Name}: no ledger yet at {ledger.Path}; nothing has been sent.");
