@@ -126,7 +126,7 @@ public static class HtmlPreview
                 writer.Write("<p class=\"label\">Assigned to</p><ul class=\"assignees\">");
                 foreach (var phone in Array(body, "assignedTo"))
                 {
-                    writer.Write($"<li>👤 {E(Scalar(phone))}</li>");
+                    writer.Write($"<li><span class=\"tag\">assignee</span> {E(Scalar(phone))}</li>");
                 }
                 writer.Write("</ul>");
                 Footer(writer, $"Due in {Text(body, "dueDate")} h");
@@ -137,7 +137,7 @@ public static class HtmlPreview
                 foreach (var choice in Array(body, "choices"))
                 {
                     var image = Media(choice?["image"]);
-                    writer.Write($"<li>○ {E(Text(choice, "title"))}{(image is null ? "" : $" <span class=\"file\">🖼 {E(image)}</span>")}</li>");
+                    writer.Write($"<li>○ {E(Text(choice, "title"))}{(image is null ? "" : $" <span class=\"tag\">image</span> <span class=\"file\">{E(image)}</span>")}</li>");
                 }
                 writer.Write("</ul>");
                 Footer(writer, $"Expires in {Text(body, "expiryInHours")} h");
@@ -147,15 +147,15 @@ public static class HtmlPreview
                 writer.Write($"<p class=\"message\">{E(Text(body, "message"))}</p>");
                 foreach (var media in Array(body, "mediaResources"))
                 {
-                    writer.Write($"<p class=\"file\">📎 {E(Media(media) ?? "")}</p>");
+                    writer.Write($"<p><span class=\"tag\">attachment</span> <span class=\"file\">{E(Media(media) ?? "")}</span></p>");
                 }
                 break;
             case "LetsMeet":
                 Title(writer, Text(body, "title"));
-                writer.Write($"<p>🗓 {E(Text(body, "startingTime"))} · {E(Text(body, "durationInMins"))} min</p>");
+                writer.Write($"<p><span class=\"tag\">when</span> {E(Text(body, "startingTime"))} · {E(Text(body, "durationInMins"))} min</p>");
                 if (body["place"] is JsonObject place)
                 {
-                    writer.Write($"<p>📍 {E(Text(place, "name"))}</p>");
+                    writer.Write($"<p><span class=\"tag\">where</span> {E(Text(place, "name"))}</p>");
                 }
                 if (body["agenda"] is not null)
                 {
@@ -163,8 +163,9 @@ public static class HtmlPreview
                 }
                 break;
             case "Image" or "Album" or "Audio" or "Document" or "Video":
-                var icon = actionType switch { "Audio" => "🎵", "Document" => "📄", "Video" => "🎬", _ => "🖼" };
-                writer.Write($"<div class=\"media\">{icon} <span class=\"file\">{E(Media(body["mediaResource"]) ?? "")}</span></div>");
+                var file = Media(body["mediaResource"]) ?? "";
+                var extension = Path.GetExtension(file).TrimStart('.').ToUpperInvariant();
+                writer.Write($"<div class=\"media {E(actionType.ToLowerInvariant())}\"><span class=\"thumb\">{E(extension.Length > 0 ? extension : actionType)}</span> <span class=\"file\">{E(file)}</span></div>");
                 if (body["caption"] is not null)
                 {
                     writer.Write($"<p class=\"caption\">{E(Text(body, "caption"))}</p>");
@@ -239,7 +240,10 @@ public static class HtmlPreview
         ul{list-style:none;padding-left:12px;margin:4px 0} ol.questions{padding-left:20px}
         .footer{font-size:12px;color:#5b6675;border-top:1px solid #e3e7ec;padding-top:6px;margin-bottom:0}
         .errors{background:#fdf3f2;border-radius:8px;padding:8px 12px;color:#8c1d18;font-size:13px;list-style:disc inside}
-        .file{font-family:ui-monospace,monospace;font-size:13px} .media{font-size:28px} .media .file{font-size:14px}
+        .file{font-family:ui-monospace,monospace;font-size:13px} .media{display:flex;align-items:center;gap:10px;margin:10px 0}
+        .thumb{display:inline-flex;align-items:center;justify-content:center;width:64px;height:48px;border-radius:6px;background:#e8def8;color:#3b1d66;font-weight:700;font-size:13px}
+        .media.document .thumb{background:#fde7d9;color:#8a3b12} .media.audio .thumb,.media.video .thumb{background:#d9eefd;color:#124a8a}
+        .tag{font-size:10px;text-transform:uppercase;letter-spacing:.04em;background:#eef1f5;color:#5b6675;border-radius:4px;padding:1px 5px}
         .label{font-size:12px;color:#5b6675;margin:6px 0 0} .message{white-space:pre-wrap}
         table.properties td,table.properties th{padding:2px 8px;text-align:left;font-size:13px}
         .omitted{color:#5b6675;margin-top:16px}
