@@ -13,7 +13,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           KaizalaBatch.Bench generate --rows N --out DIR [--seed S]   a Survey run file and a groups.csv of N rows
-          KaizalaBatch.Bench bare --dir DIR                          read, render, serialize and hash every row (no validation, no ledger)
+          KaizalaBatch.Bench bare --dir DIR [--passes N]             read, render, serialize and hash every row (no validation, no ledger)
         """);
     return 2;
 }

@@ -1,0 +1,131 @@
+using System.Text.RegularExpressions;
+using KaizalaBatch.Cli;
+using KaizalaBatch.Emulator;
+
+namespace KaizalaBatch.Reliability.Tests;
+
+/// <summary>Seeded mutations of the examples' run files and CSVs: validate, plan and run never crash, always exit 0, 1
+/// or 2, and send nothing when they exit 2 (the emulator's action count is the witness).</summary>
+public sealed partial class BadInputFuzzTests
+{
+    private static readonly string[] Examples = ["survey-rollout", "job-assignments", "poll-announcement", "media-broadcast"];
+
+    [Fact]
+    public async Task Mutated_inputs_never_crash_and_send_nothing_when_unusable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        int mutations = Scale.Pick(200, 1000), processSamples = Scale.Pick(4, 40);
+        await using var emulator = await KaizalaEmulator.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0 }, ct: ct);
+        SurveyBatch.ExportEnvironment();
+        using var root = new TempFolder();
+        var mutator = new Mutator(seed: 2026);
+        var failures = new List<string>();
+        var exits = new int[4];
+
+        for (var i = 0; i < mutations; i++)
+        {
+            var folder = Path.Combine(root.Path, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var runFile = Arrange(folder, Examples[mutator.Next(Examples.Length)], emulator.ApiRoot, mutator);
+            foreach (var command in new[] { "validate", "plan", "run" })
+            {
+                var before = emulator.Actions.Count;
+                var output = new StringWriter();
+                int exit;
+                try
+                {
+                    exit = await CliApp.RunAsync([command, runFile], output, output, ct);
+                }
+                catch (Exception ex)
+                {
+                    failures.Add($"#{i} {command}: threw {ex}");
+                    continue;
+                }
+                var sent = emulator.Actions.Count - before;
+                exits[Math.Clamp(exit, 0, 3)]++;
+                if (Problem(command, exit, sent, output.ToString()) is { } problem)
+                {
+                    failures.Add($"#{i} {command} (exit {exit}, sent {sent}): {problem}\n{File.ReadAllText(runFile)}\n{output}");
+                }
+            }
+            if (i % (mutations / processSamples) == 0)
+            {
+                // A real process now and then: what a user's terminal would show, unhandled-exception handler included.
+                var before = emulator.Actions.Count;
+                Directory.Delete(folder, recursive: true);
+                runFile = Arrange(folder, Examples[i % Examples.Length], emulator.ApiRoot, mutator);
+                var result = await CliProcess.RunAsync(["run", runFile], folder, SurveyBatch.Environment);
+                if (Problem("run", result.ExitCode, emulator.Actions.Count - before, result.AllOutput) is { } problem)
+                {
+                    failures.Add($"#{i} process run (exit {result.ExitCode}): {problem}\n{result.AllOutput}");
+                }
+            }
+        }
+        Scale.Report($"bad input fuzzing (exits 0/1/2/3: {string.Join("/", exits)})", mutations, 0, 0,
+            failures.Count == 0 ? "pass" : $"FAIL ({failures.Count})");
+
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join("\n", failures.Select(f => f.Split('\n')[0]))}\n" +
+            $"the first in full:\n{string.Join("\n---\n", failures.Take(2))}");
+        Assert.True(exits[2] > mutations / 10, "too few mutations were unusable inputs: the mutator is too gentle");
+        Assert.True(exits[0] + exits[1] > mutations / 10, "too few mutations were usable: the mutator is too harsh");
+    }
+
+    private static string? Problem(string command, int exit, int sent, string output)
+    {
+        if (StackTrace().IsMatch(output) || output.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase))
+        {
+            return "printed a stack trace";
+        }
+        // 3 is "stopped early": only a run may stop, and only saying why (maxErrors reached).
+        var allowed = exit is 0 or 1 or 2 || (exit == 3 && command == "run" && output.Contains("run stopped", StringComparison.Ordinal));
+        if (!allowed)
+        {
+            return "unexpected exit code";
+        }
+        if (sent > 0 && (command != "run" || exit == 2))
+        {
+            return $"sent {sent} actions";
+        }
+        return null;
+    }
+
+    /// <summary>Copies an example into <paramref name="folder"/>, points it at the test emulator, then mutates its run
+    /// file or one of its CSVs.</summary>
+    private static string Arrange(string folder, string example, Uri apiRoot, Mutator mutator)
+    {
+        var source = Path.Combine(CliProcess.RepositoryRoot, "examples", example);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var runFile = Path.Combine(folder, "run.yaml");
+        // Our own version, name and connection (to the test emulator) replace the example's.
+        var kept = new List<string>();
+        var inConnection = false;
+        foreach (var line in File.ReadAllLines(runFile))
+        {
+            inConnection = line.StartsWith("connection:", StringComparison.Ordinal) || (inConnection && line.StartsWith(' '));
+            if (!inConnection && !line.StartsWith("version:", StringComparison.Ordinal) && !line.StartsWith("name:", StringComparison.Ordinal))
+            {
+                kept.Add(line);
+            }
+        }
+        var yaml = SurveyBatch.Connection(apiRoot) + string.Join('\n', kept) + "\n";
+        var csvs = Directory.GetFiles(folder, "*.csv");
+        if (mutator.Next(10) < 6 || csvs.Length == 0)
+        {
+            yaml = mutator.Mutate(yaml);
+        }
+        else
+        {
+            var csv = csvs[mutator.Next(csvs.Length)];
+            File.WriteAllText(csv, mutator.Mutate(File.ReadAllText(csv)));
+        }
+        File.WriteAllText(runFile, yaml);
+        return runFile;
+    }
+
+    [GeneratedRegex(@"^\s+at [\w.`<>]+\.[\w<>`]+\(", RegexOptions.Multiline)]
+    private static partial Regex StackTrace();
+}

@@ -1,0 +1,93 @@
+using System.Text;
+
+namespace KaizalaBatch.Reliability.Tests;
+
+/// <summary>Seeded mutations of a text file (a run file or a CSV): the edits a hurried user, a bad merge, a
+/// spreadsheet export or a cut-short copy make. The same seed gives the same mutations.</summary>
+public sealed class Mutator(int seed)
+{
+    // Values a field may end up holding. No small positive integers: perMinute: 1 would make a run take minutes.
+    private static readonly string[] Values =
+    [
+        "", "~", "null", "-1", "0", "999999999999", "1e309", "true", "[1, 2]", "{ a: b }", "'", "\"", "{{", "}}",
+        "{{ row.nope }}", "{{ 1 / 0 }}", "{{ row.groupId | string.upcase }}", "{{ for x in 1..3 }}", "${env:KB_NOT_SET}",
+        "\"{{ vars.nope.deeper }}\"", "not-a-guid", "00000000-0000-0000-0000-000000000000", "Survey", "Jobb", "\u00fc\u00df\u2603",
+        "\u0000", "\t", new string('x', 5000), "&anchor", "*alias", "!!binary AAAA", "- item", "? key", "|", ">",
+        "=HYPERLINK(\"http://x\")", "+91", "http://example.com/v1", "photos/none.jpg", "../../../etc/passwd",
+    ];
+
+    private static readonly char[] Noise = ['{', '}', '[', ']', ':', ',', ';', '"', '\'', '\t', ' ', '\n', '#', '-', '|', '\0', '\u00e9', '\r'];
+
+    private readonly Random random = new(seed);
+
+    public int Next(int max) => random.Next(max);
+
+    /// <summary>One to three edits of <paramref name="text"/>.</summary>
+    public string Mutate(string text)
+    {
+        var edits = 1 + random.Next(3);
+        for (var i = 0; i < edits; i++)
+        {
+            text = Edit(text);
+        }
+        return text;
+    }
+
+    private string Edit(string text)
+    {
+        var lines = text.Split('\n').ToList();
+        var line = random.Next(lines.Count);
+        switch (random.Next(12))
+        {
+            case 0:
+                lines.RemoveAt(line);
+                break;
+            case 1:
+                lines.Insert(line, lines[line]);
+                break;
+            case 2:
+                (lines[line], lines[random.Next(lines.Count)]) = (lines[random.Next(lines.Count)], lines[line]);
+                break;
+            case 3: // a YAML value or a CSV cell replaced
+                var colon = lines[line].IndexOf(':', StringComparison.Ordinal);
+                var comma = lines[line].IndexOf(',', StringComparison.Ordinal);
+                var at = colon >= 0 ? colon + 1 : comma >= 0 ? comma + 1 : 0;
+                var end = lines[line].IndexOf(',', at) is var next and >= 0 && colon < 0 ? next : lines[line].Length;
+                lines[line] = lines[line][..at] + (colon >= 0 ? " " : "") + Pick(Values) + lines[line][end..];
+                break;
+            case 4:
+                var position = random.Next(text.Length + 1);
+                return text[..position] + Pick(Values) + text[position..];
+            case 5:
+                return text[..random.Next(text.Length + 1)];
+            case 6:
+                if (text.Length == 0)
+                {
+                    return text;
+                }
+                var chars = text.ToCharArray();
+                for (var n = 1 + random.Next(4); n > 0; n--)
+                {
+                    chars[random.Next(chars.Length)] = Pick(Noise);
+                }
+                return new string(chars);
+            case 7:
+                lines[line] = random.Next(2) == 0 ? "  " + lines[line] : lines[line].TrimStart();
+                break;
+            case 8:
+                return random.Next(4) == 0 ? "" : "\uFEFF" + text;
+            case 9: // delimiters and quoting, as spreadsheets change them
+                lines[line] = lines[line].Replace(random.Next(2) == 0 ? ',' : ':', Pick([';', '\t', '|', ',']));
+                break;
+            case 10:
+                lines[line] += random.Next(2) == 0 ? ",extra" : " \"unclosed";
+                break;
+            default:
+                lines.Insert(line, Pick(Values));
+                break;
+        }
+        return string.Join('\n', lines);
+    }
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
+}

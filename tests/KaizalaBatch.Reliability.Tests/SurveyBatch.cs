@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace KaizalaBatch.Reliability.Tests;
+
+/// <summary>A Survey to <c>items</c> distinct groups, as a run file and a CSV in a temp folder, sent to a running
+/// emulator's API root. The secrets come from the environment, as the run file schema demands.</summary>
+public static class SurveyBatch
+{
+    public const string SecretVariable = "KB_RELIABILITY_SECRET";
+    public const string RefreshVariable = "KB_RELIABILITY_REFRESH";
+
+    public static readonly IReadOnlyDictionary<string, string?> Environment = new Dictionary<string, string?>
+    {
+        [SecretVariable] = "reliability-secret",
+        [RefreshVariable] = "reliability-refresh",
+    };
+
+    /// <summary>For in-process runs (<see cref="Cli.CliApp"/>): the same variables in this process.</summary>
+    public static void ExportEnvironment()
+    {
+        foreach (var (name, value) in Environment)
+        {
+            System.Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    /// <summary>Writes run.yaml and groups.csv; returns the run file's path. Group ids are drawn from <paramref name="seed"/>.</summary>
+    public static string Write(TempFolder folder, Uri apiRoot, int items, int seed, int concurrency = 8, int maxAttempts = 5,
+        int timeoutSeconds = 60)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("groupId,site,contacts\n");
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 0; i < items; i++)
+        {
+            random.NextBytes(bytes);
+            csv.Append(CultureInfo.InvariantCulture, $"{new Guid(bytes)},Store {i + 1},\"98{random.Next(10_000_000, 99_999_999)}\"\n");
+        }
+        folder.Write("groups.csv", csv.ToString());
+        return folder.Write("run.yaml", Connection(apiRoot, timeoutSeconds) + string.Create(CultureInfo.InvariantCulture, $$$"""
+            limits:
+              perMinute: 1000000
+              concurrency: {{{concurrency}}}
+              maxAttempts: {{{maxAttempts}}}
+              maxErrors: 0
+            actions:
+              - name: survey
+                type: Survey
+                targets:
+                  file: groups.csv
+                body:
+                  title: "Safety check: {{ row.site }}"
+                  questions:
+                    - title: "Confirm the contacts: {{ phones row.contacts | array.join ', ' }}"
+                      type: Text
+
+            """));
+    }
+
+    /// <summary>The head of a run file that sends to <paramref name="apiRoot"/> with the test credentials.</summary>
+    public static string Connection(Uri apiRoot, int timeoutSeconds = 60) => string.Create(CultureInfo.InvariantCulture, $$"""
+        version: 1
+        name: reliability
+        connection:
+          apiRoot: {{apiRoot}}
+          applicationId: reliability
+          applicationSecret: ${env:{{SecretVariable}}}
+          refreshToken: ${env:{{RefreshVariable}}}
+          timeoutSeconds: {{timeoutSeconds}}
+
+        """);
+}
