@@ -72,6 +72,8 @@ public static class BadInputCorpus
         yield return new("yaml: duplicate key", Run(GoodRun.Replace("name: corpus", "name: corpus\nname: again")), 2, ["run.yaml:3", "name"]);
         yield return new("yaml: empty run file", Run(""), 2, ["run.yaml"]);
         yield return new("yaml: a list, not a mapping", Run("- version: 1\n"), 2, ["run.yaml:1"]);
+        // Found by the fuzzer: YamlDotNet's scanner throws InvalidOperationException on this one.
+        yield return new("yaml: a stray '{{' line between keys", Run("version: 1\nname: x\n{{\nactions: []\n"), 2, ["run.yaml:4", "KB1001"]);
         // Schema
         yield return new("schema: version 2", Run(GoodRun.Replace("version: 1", "version: 2")), 2, ["run.yaml:1", "version"]);
         yield return new("schema: no name", Run(GoodRun.Replace("name: corpus\n", "")), 2, ["run.yaml", "name"]);

@@ -540,7 +540,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
                 }
                 transaction.Commit(); // WAL + synchronous=FULL: one fsync for the whole batch
             }
-            catch (SqliteException) when (batch.Count > 1)
+            catch (Exception) when (batch.Count > 1)
             {
                 // One write failed and took the batch's transaction with it: commit each alone, so only it fails.
                 foreach (var write in batch)
@@ -549,14 +549,15 @@ public sealed class RunLedger : ILedgerReader, IDisposable
                     {
                         Execute(write, null, now);
                     }
-                    catch (SqliteException ex)
+                    catch (Exception ex)
                     {
                         write.Error = ex;
                     }
                 }
             }
-            catch (SqliteException ex)
+            catch (Exception ex)
             {
+                // Whatever went wrong, no write of the batch may return as if it were durable.
                 batch[0].Error = ex;
             }
             finally
@@ -588,7 +589,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
 
         public bool Done { get; set; }
 
-        public SqliteException? Error { get; set; }
+        public Exception? Error { get; set; }
     }
 
     public void Dispose()

@@ -16,7 +16,8 @@ internal static partial class YamlTokenReader
 
     public static Token? Read(string file, TextReader text, List<Diagnostic> diagnostics)
     {
-        var parser = new Parser(text);
+        var scanner = new Scanner(text);
+        var parser = new Parser(scanner);
         var anchors = new Dictionary<string, Token>(StringComparer.Ordinal);
         try
         {
@@ -40,6 +41,14 @@ internal static partial class YamlTokenReader
         catch (YamlException exception)
         {
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, CleanMessage(exception), At(file, exception.Start)));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some malformed input (a stray "{{" line
+            // between mapping keys, found by the fuzzer); the scanner's position is where it gave up.
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax,
+                "the YAML cannot be read here (a stray '{', '[' or quote?)", At(file, scanner.CurrentPosition)));
             return null;
         }
     }
