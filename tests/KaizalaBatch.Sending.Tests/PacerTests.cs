@@ -48,6 +48,27 @@ public sealed class PacerTests
     }
 
     [Fact]
+    public async Task A_call_counts_until_a_window_after_its_answer_not_its_start()
+    {
+        // The service counts a call when it arrives, somewhere between its start and its answer: only a window after
+        // the answer is it surely out of the service's window.
+        await using var pacer = new Pacer(new PacingOptions(PerMinute: 1, Concurrency: 2), _time);
+        var ct = TestContext.Current.CancellationToken;
+        var slow = await pacer.AcquireAsync(ct);
+        var next = pacer.AcquireAsync(ct).AsTask();
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.False(SpinWait.SpinUntil(() => next.IsCompleted, 100), "a call still in flight must keep its place in the window");
+        var answeredAt = _time.GetUtcNow();
+        slow.Dispose();
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(SpinWait.SpinUntil(() => next.IsCompleted, 100), "let through before a window had passed since the answer");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(SpinWait.SpinUntil(() => next.IsCompleted, 5000));
+        using var permit = await next;
+        Assert.True(permit.StartedAt > answeredAt + TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
     public async Task At_most_concurrency_calls_are_in_flight()
     {
         await using var pacer = new Pacer(new PacingOptions(PerMinute: 0, Concurrency: 2), _time);

@@ -8,32 +8,46 @@ namespace KaizalaBatch.Sending;
 /// <param name="Concurrency">Requests in flight at most.</param>
 public sealed record PacingOptions(int PerMinute = 100, int Concurrency = 4)
 {
-    /// <summary>The window <see cref="PerMinute"/> counts over: the service's minute plus a second, because the service counts
-    /// arrivals, and network delays can bring two calls started just over a minute apart closer than a minute.</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(61);
+    /// <summary>The window <see cref="PerMinute"/> counts over: the service's minute. It is counted from when each call's
+    /// answer came (or it gave up), not from when it started: the service counted the call on arrival, at some instant
+    /// between the two, so a call started a window after the answer of the oldest call in the window can never meet it in
+    /// the service's window, whatever the network delays. (A fixed margin on start times instead, say 61 s, capped a
+    /// long run at 98.4% of the limit and was still not safe against a delay of more than its second.)</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>A permission to make one call: disposing it frees the concurrency slot.</summary>
 public sealed class CallPermit : IDisposable
 {
     private RateLimitLease? _lease;
+    private readonly Action? _ended;
 
-    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt)
+    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt, Action? ended)
     {
         _lease = lease;
         StartedAt = startedAt;
+        _ended = ended;
     }
 
     /// <summary>When the call was let through; the instant the pacer counted it.</summary>
     public DateTimeOffset StartedAt { get; }
 
-    public void Dispose() => Interlocked.Exchange(ref _lease, null)?.Dispose();
+    /// <summary>The call is over (answered, failed or given up): its place in the window now runs out a window from now.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _lease, null) is { } lease)
+        {
+            _ended?.Invoke();
+            lease.Dispose();
+        }
+    }
 }
 
 /// <summary>The one gate every HTTP call of a connector passes (token, media, read-back, actions):
-/// at most <see cref="PacingOptions.Concurrency"/> in flight, never more than <see cref="PacingOptions.PerMinute"/> started in any
-/// window (an exact sliding log of start times, so no window can exceed the limit, unlike a segmented window), and a shared pause
-/// after a 429 that holds back every caller until its Retry-After has passed.</summary>
+/// at most <see cref="PacingOptions.Concurrency"/> in flight, never more than <see cref="PacingOptions.PerMinute"/> in any
+/// window (an exact sliding log of calls, each counted until a window after its answer, so no window of the service's can
+/// exceed the limit, unlike a segmented window), and a shared pause after a 429 that holds back every caller until its
+/// Retry-After has passed.</summary>
 /// <remarks>The framework's rate limiters replenish on their own timers and cannot run on a <see cref="TimeProvider"/>,
 /// so the window is kept here; the concurrency cap is the framework's <see cref="ConcurrencyLimiter"/>.</remarks>
 public sealed class Pacer : IAsyncDisposable
@@ -43,7 +57,7 @@ public sealed class Pacer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrencyLimiter _inFlight;
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Queue<DateTimeOffset> _starts = new();
+    private readonly Queue<CallRecord> _calls = new();
     private readonly Lock _pauseLock = new();
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
@@ -103,8 +117,8 @@ public sealed class Pacer : IAsyncDisposable
         }
         try
         {
-            var startedAt = await TakeTurnAsync(cancellationToken).ConfigureAwait(false);
-            return new CallPermit(lease, startedAt);
+            var (startedAt, record) = await TakeTurnAsync(cancellationToken).ConfigureAwait(false);
+            return new CallPermit(lease, startedAt, record is null ? null : () => record.End(_time.GetUtcNow()));
         }
         catch
         {
@@ -113,7 +127,7 @@ public sealed class Pacer : IAsyncDisposable
         }
     }
 
-    private async ValueTask<DateTimeOffset> TakeTurnAsync(CancellationToken cancellationToken)
+    private async ValueTask<(DateTimeOffset StartedAt, CallRecord? Record)> TakeTurnAsync(CancellationToken cancellationToken)
     {
         // One caller at a time looks at the window, so callers are let through in arrival order.
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -130,26 +144,47 @@ public sealed class Pacer : IAsyncDisposable
                 }
                 if (_options.PerMinute == 0)
                 {
-                    return now;
+                    return (now, null);
                 }
-                while (_starts.Count > 0 && _starts.Peek() < now - _options.Window)
+                while (_calls.Count > 0 && _calls.Peek().EndedAt is { } ended && ended < now - _options.Window)
                 {
-                    _starts.Dequeue();
+                    _calls.Dequeue();
                 }
-                if (_starts.Count < _options.PerMinute)
+                if (_calls.Count < _options.PerMinute)
                 {
-                    _starts.Enqueue(now);
-                    return now;
+                    var record = new CallRecord();
+                    _calls.Enqueue(record);
+                    return (now, record);
                 }
-                // The oldest start leaves the window (start + window, exclusive) just after this.
-                var wait = _starts.Peek() + _options.Window - now + TimeSpan.FromMilliseconds(1);
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                var oldest = _calls.Peek();
+                if (oldest.EndedAt is { } end)
+                {
+                    // The oldest call leaves the window (its answer + window, exclusive) just after this.
+                    await Task.Delay(end + _options.Window - now + TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Still in flight: its window has not begun to run out.
+                    await oldest.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         finally
         {
             _turn.Release();
         }
+    }
+
+    /// <summary>One call in the window: it counts until a window after it ended.</summary>
+    private sealed class CallRecord
+    {
+        private readonly TaskCompletionSource<DateTimeOffset> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Ended => _ended.Task;
+
+        public DateTimeOffset? EndedAt => _ended.Task.IsCompleted ? _ended.Task.Result : null;
+
+        public void End(DateTimeOffset at) => _ended.TrySetResult(at);
     }
 
     public async ValueTask DisposeAsync()
