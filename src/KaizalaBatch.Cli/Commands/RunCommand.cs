@@ -135,6 +135,23 @@ public static class RunCommand
                 {
                     logger.LogInformation("Sending to the embedded Kaizala emulator at {Url}", emulator.BaseUrl);
                 }
+
+                // Credentials the token service refuses make the input unusable (exit 2, SPEC section 3), found before
+                // any item is touched. A transient failure here is left to the run, which retries it per item.
+                try
+                {
+                    await client.ConnectAsync(signals.Stop);
+                }
+                catch (KaizalaConnectionException ex)
+                {
+                    await error.WriteLineAsync($"{runFilePath}: error: {ex.Message} Nothing was sent.");
+                    return ExitCodes.InputUnusable;
+                }
+                catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
+                {
+                    await error.WriteLineAsync("run stopped before anything was sent.");
+                    return ExitCodes.Stopped;
+                }
                 var runner = new BatchRunner(client, ledger,
                     new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency),
                     TimeProvider.System, loggers.CreateLogger<BatchRunner>());
