@@ -451,12 +451,15 @@ public sealed class BatchRunner
                 if (result == ItemResult.NotStarted)
                 {
                     _notStarted++;
-                    return;
                 }
-                _handled++;
-                _totals[(int)result]++;
-                _perAction.GetOrAdd(action, _ => new int[7])[(int)result]++;
+                else
+                {
+                    _handled++;
+                    _totals[(int)result]++;
+                    _perAction.GetOrAdd(action, _ => new int[7])[(int)result]++;
+                }
             }
+            // Also for an item not started: the progress must not keep counting it in flight.
             Report();
         }
 
