@@ -160,7 +160,7 @@ public static class RunCommand
                 var plan = new Plan(ledger, planOptions);
                 var items = PlanPass.Items(run, render, new DiagnosticWriter(TextWriter.Null), plan, CancellationToken.None)
                     .Select(ToItem).OfType<ItemToSend>();
-                var progress = new ProgressReporter(logger, TimeProvider.System);
+                var progress = new ProgressReporter(logger, TimeProvider.System, error as LiveLogWriter);
                 var console = Terminal.IsInteractive(output) ? Terminal.Create(output) : null;
                 var total = toSend + check.InvalidItems;
                 var summary = await progress.ShowAsync(console, total,

@@ -7,7 +7,8 @@ namespace KaizalaBatch.Cli.Output;
 
 /// <summary>Shows a run's progress: a live bar with counts and ETA on a terminal, a plain log line every few seconds
 /// elsewhere (CI logs, pipes), so that neither floods nor stays silent.</summary>
-public sealed class ProgressReporter(ILogger logger, TimeProvider time) : IProgress<RunProgress>
+/// <param name="logs">stderr when it is a terminal: while the bar is live, log lines go above it through the bar's console.</param>
+public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogWriter? logs = null) : IProgress<RunProgress>
 {
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(5);
     private readonly Lock gate = new();
@@ -54,6 +55,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time) : IProgr
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
+                using var aboveTheBar = logs?.Attach(console);
                 lock (gate)
                 {
                     bar = context.AddTask("sending", maxValue: total);
