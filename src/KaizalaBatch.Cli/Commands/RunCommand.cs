@@ -229,7 +229,9 @@ public static class RunCommand
         console.Write(table);
         if (summary is { NotStarted: > 0 })
         {
-            console.MarkupLine($"{summary.NotStarted} items were not started; the next run takes them.");
+            console.MarkupLine(summary.NotStarted == 1
+                ? "1 item was not started; the next run takes it."
+                : $"{summary.NotStarted} items were not started; the next run takes them.");
         }
         if (summary is null)
         {
