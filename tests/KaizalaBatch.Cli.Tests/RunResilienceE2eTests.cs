@@ -86,6 +86,32 @@ public sealed class RunResilienceE2eTests
         Assert.Equal(drops, export.Count(r => (bool?)r["reconciled"] == true));
     }
 
+    [Fact]
+    public async Task Timeouts_and_resets_are_retried_through_the_read_back_and_every_item_arrives_once()
+    {
+        // Slow answers outlast the client's 1 s timeout (the Action was stored: found by the read-back); resets store
+        // nothing (not found: sent again).
+        await using var scenario = await RunScenario.StartAsync(items: 30, new EmulatorOptions
+        {
+            PerMinute = 0,
+            TenantPerMinute = 0,
+            Seed = 11,
+            FaultSlow = 0.1,
+            SlowDelay = TimeSpan.FromSeconds(2),
+            FaultReset = 0.1,
+        });
+        scenario.WriteRunFile(maxAttempts: 8, timeoutSeconds: 1);
+
+        var run = await scenario.RunAsync();
+        Assert.True(run.ExitCode == 0, run.AllOutput);
+        scenario.AssertEachGroupExactlyOnce("after timeouts and resets");
+        var stats = await StatsAsync(scenario.Emulator);
+        Assert.True((int?)stats["total"]?["client-abort"] >= 1, stats.ToJsonString());
+        Assert.True((int?)stats["total"]?["reset"] >= 1, stats.ToJsonString());
+        Assert.Contains("timed out", run.StdErr, StringComparison.Ordinal);
+        Assert.All(await scenario.ExportJsonlAsync(), r => Assert.Equal("sent", (string?)r["state"]));
+    }
+
     internal static async Task<JsonObject> StatsAsync(KaizalaEmulator emulator)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl };

@@ -93,4 +93,92 @@ public sealed class RunStopE2eTests
         Assert.True(rest.ExitCode == 0, rest.AllOutput);
         scenario.AssertEachGroupExactlyOnce("after Ctrl-C and a second run");
     }
+
+    [Fact]
+    public async Task A_second_ctrl_c_aborts_the_requests_in_flight_leaving_them_in_doubt_and_the_next_run_reconciles_them()
+    {
+        await using var scenario = await RunScenario.StartAsync(items: 20, new EmulatorOptions
+        {
+            PerMinute = 0,
+            TenantPerMinute = 0,
+            Latency = TimeSpan.FromSeconds(3),
+        });
+        scenario.WriteRunFile(concurrency: 4);
+
+        using var process = scenario.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = new System.Text.StringBuilder();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(line);
+                }
+                if (line.Contains("Stopping:", StringComparison.Ordinal))
+                {
+                    stopping.TrySetResult();
+                }
+            }
+        }, TestContext.Current.CancellationToken);
+
+        // Four POSTs have been stored by the service; their answers are held for 3 s.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (scenario.Emulator.Actions.Count < 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(4, scenario.Emulator.Actions.Count);
+        await Interrupt(process.Id);
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await Interrupt(process.Id);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(bound.Token);
+        await reader;
+        var output = await stdout + stderr;
+        Assert.True(process.ExitCode == 3, output);
+        Assert.Contains("Aborting", output, StringComparison.Ordinal);
+
+        var export = await scenario.ExportJsonlAsync();
+        var inDoubt = export.Where(r => (string?)r["state"] == "in-doubt").Select(r => (string)r["groupId"]!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(scenario.Emulator.Actions.Select(a => a.GroupId.ToString()).Order(StringComparer.Ordinal), inDoubt);
+
+        var next = await scenario.RunAsync();
+        Assert.True(next.ExitCode == 0, next.AllOutput);
+        scenario.AssertEachGroupExactlyOnce("after an abort and a reconciling run");
+        var after = await scenario.ExportJsonlAsync();
+        Assert.Equal(inDoubt, after.Where(r => (bool?)r["reconciled"] == true).Select(r => (string)r["groupId"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Max_errors_stops_the_run_with_exit_3_and_max_errors_0_on_the_command_line_lifts_it()
+    {
+        await using var scenario = await RunScenario.StartAsync(items: 10, new EmulatorOptions
+        {
+            PerMinute = 0,
+            TenantPerMinute = 0,
+            KnownGroups = new HashSet<Guid>(),
+        });
+        scenario.WriteRunFile(concurrency: 1, maxErrors: 3);
+
+        var stopped = await scenario.RunAsync();
+        Assert.True(stopped.ExitCode == 3, stopped.AllOutput);
+        Assert.Contains("maxErrors 3", stopped.StdErr, StringComparison.Ordinal);
+        Assert.Contains("7 items were not started", stopped.StdOut, StringComparison.Ordinal);
+        Assert.Equal(3, (await scenario.ExportJsonlAsync()).Count(r => (string?)r["state"] == "failed"));
+
+        var all = await scenario.RunAsync("--max-errors", "0");
+        Assert.True(all.ExitCode == 1, all.AllOutput);
+        Assert.Equal(10, (await scenario.ExportJsonlAsync()).Count(r => (string?)r["state"] == "failed"));
+        Assert.Empty(scenario.Emulator.Actions);
+    }
+
+    private static async Task Interrupt(int processId)
+    {
+        using var kill = Process.Start("kill", ["-INT", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, kill.ExitCode);
+    }
 }
