@@ -137,7 +137,7 @@ public sealed class SecretLeakE2eTests
         Assert.Empty(scenario.Emulator.Actions);
     }
 
-    private static async Task SeeRefreshTokenAsync(KaizalaEmulator emulator)
+    internal static async Task SeeRefreshTokenAsync(KaizalaEmulator emulator)
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, emulator.ApiRoot + "/accessToken");
