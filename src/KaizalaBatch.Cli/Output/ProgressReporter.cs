@@ -13,6 +13,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogW
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(5);
     private readonly Lock gate = new();
     private RunProgress? last;
+    private RunProgress? logged;
     private DateTimeOffset lastLogged = DateTimeOffset.MinValue;
     private ProgressTask? bar;
 
@@ -43,7 +44,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogW
             var result = await work();
             lock (gate)
             {
-                if (last is { } final)
+                if (last is { } final && final != logged)
                 {
                     Log(final);
                 }
@@ -75,12 +76,16 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogW
 
     private static void Update(ProgressTask task, RunProgress p)
     {
-        task.Value = p.Sent + p.Reconciled + p.Failed + p.InDoubt + p.Skipped;
+        // Remaining counts every item handled, invalid ones included (they have no counter of their own here).
+        task.Value = p.Remaining is { } remaining ? task.MaxValue - remaining : p.Sent + p.Reconciled + p.Failed + p.InDoubt + p.Skipped;
         task.Description = string.Create(CultureInfo.InvariantCulture,
             $"sent {p.Sent}  reconciled {p.Reconciled}  failed {p.Failed}  in-doubt {p.InDoubt}  in flight {p.InFlight}");
     }
 
-    private void Log(RunProgress p) =>
+    private void Log(RunProgress p)
+    {
+        logged = p;
         logger.LogInformation("Progress: {Sent} sent, {Reconciled} reconciled, {Failed} failed, {InDoubt} in doubt, {InFlight} in flight, {Remaining} remaining",
             p.Sent, p.Reconciled, p.Failed, p.InDoubt, p.InFlight, p.Remaining?.ToString(CultureInfo.InvariantCulture) ?? "?");
+    }
 }
