@@ -130,14 +130,23 @@ public sealed class RunLedgerE2eTests
         Assert.Contains("--only nope", unknown.StdErr);
         Assert.Equal(0, scenario.Emulator.Calls);
 
-        var limited = await scenario.RunAsync("--only", "notice", "--limit", "4");
+        scenario.WriteRunFile(withReminder: true);
+        var limited = await scenario.RunAsync("--only", "reminder", "--limit", "4");
         Assert.True(limited.ExitCode == 0, limited.AllOutput);
         Assert.Equal(4, scenario.Emulator.Actions.Count);
         Assert.Equal(4, scenario.Emulator.Actions.Select(a => a.GroupId).Distinct().Count());
+        Assert.All(scenario.Emulator.Actions, a => Assert.StartsWith("Reminder for", (string?)a.ActionBody["title"], StringComparison.Ordinal));
 
+        var notices = await scenario.RunAsync("--only", "notice");
+        Assert.True(notices.ExitCode == 0, notices.AllOutput);
+        Assert.Equal(13, scenario.Emulator.Actions.Count);
         var rest = await scenario.RunAsync("--limit", "100");
         Assert.True(rest.ExitCode == 0, rest.AllOutput);
-        scenario.AssertEachGroupExactlyOnce("after --limit 4 and the rest");
+        Assert.Equal(18, scenario.Emulator.Actions.Count);
+        Assert.All(scenario.ActionsPerGroup(), g => Assert.Equal(2, g.Value));
+        var status = await scenario.CliAsync("status");
+        Assert.Matches(@"reminder\s+0\s+9\s+0\s+0\s+0", status.StdOut);
+        Assert.Matches(@"notice\s+0\s+9\s+0\s+0\s+0", status.StdOut);
     }
 
     /// <summary>The cells of an action's row in the run summary table, after the action name.</summary>

@@ -69,7 +69,7 @@ public sealed class RunScenario : IAsyncDisposable
 
     /// <summary>Writes the run file; <paramref name="title"/> is the Scriban title template (change it to change every item).</summary>
     public void WriteRunFile(string title = "Notice for {{ row.site }}", int perMinute = 300, int concurrency = 4, int maxAttempts = 5,
-        int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null)
+        int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null, bool withReminder = false)
     {
         var yaml = $$$"""
             version: 1
@@ -94,9 +94,21 @@ public sealed class RunScenario : IAsyncDisposable
                 body:
                   title: "{{{title}}}"
                   message: "Please read the notice for {{ row.site }}."
+            {{{(withReminder ? Reminder : "")}}}
             """;
         File.WriteAllText(RunFilePath, yaml);
     }
+
+    /// <summary>A second action to the same groups, for <c>--only</c>.</summary>
+    private const string Reminder = """
+          - name: reminder
+            type: Announcement
+            targets:
+              file: groups.csv
+            body:
+              title: "Reminder for {{ row.site }}"
+              message: "The notice for {{ row.site }} is waiting."
+        """;
 
     /// <summary>Replaces the emulator (a fresh one with other options); the run file is rewritten to point at it.</summary>
     public async Task ReplaceEmulatorAsync(EmulatorOptions options, Action? rewriteRunFile = null)
