@@ -101,8 +101,20 @@ public static class RunCommand
             var render = LedgerAccess.RenderOptions(ledger, request.Only);
             var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
 
+            // From here on Ctrl-C is ours: during the first pass it ends the run at once (exit 3) instead of killing it.
+            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
+
             // First pass: validate every row and count, so that an unusable input sends nothing at all.
-            var check = PlanPass.Run(run, ledger, render, planOptions, diagnostics, null, CancellationToken.None);
+            PlanPassResult check;
+            try
+            {
+                check = PlanPass.Run(run, ledger, render, planOptions, diagnostics, null, signals.Stop);
+            }
+            catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
+            {
+                await error.WriteLineAsync("run stopped before anything was sent.");
+                return ExitCodes.Stopped;
+            }
             if (check.ExitCode == ExitCodes.InputUnusable)
             {
                 await output.WriteLineAsync($"run: {check.InputErrors} input errors; nothing was sent.");
@@ -116,7 +128,6 @@ public static class RunCommand
                 return ExitCodes.Done;
             }
 
-            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
             await using var emulator = run.Connection.Emulator ? await KaizalaEmulator.StartAsync(new EmulatorOptions()) : null;
             await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
             KaizalaClient client;
