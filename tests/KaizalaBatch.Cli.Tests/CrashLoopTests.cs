@@ -84,4 +84,49 @@ public sealed class CrashLoopTests
         Assert.True(again.ExitCode == 0, again.AllOutput);
         Assert.Equal(Items, scenario.Emulator.Actions.Count);
     }
+
+    [Fact]
+    public async Task Items_left_in_doubt_by_a_kill_are_found_by_their_old_body_after_the_template_changed()
+    {
+        Process? current = null;
+        var posts = 0;
+        void OnCall(string line)
+        {
+            // The fifth answered POST: the requests behind it are stored and their answers still held.
+            if (line.Contains("POST", StringComparison.Ordinal) && Interlocked.Increment(ref posts) == 5)
+            {
+                Volatile.Read(ref current)?.Kill();
+            }
+        }
+
+        await using var scenario = await RunScenario.StartAsync(20,
+            new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, Latency = TimeSpan.FromMilliseconds(300), Log = OnCall });
+        using (var process = scenario.Start())
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            Volatile.Write(ref current, process);
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(bound.Token);
+            await Task.WhenAll(stdout, stderr);
+            Assert.True(process.ExitCode == 137, stdout.Result + stderr.Result);
+        }
+        var inDoubt = (await scenario.ExportJsonlAsync()).Where(r => (string?)r["state"] == "in-doubt").ToList();
+        Assert.NotEmpty(inDoubt);
+        var storedBefore = scenario.Emulator.Actions.Count;
+
+        scenario.WriteRunFile(title: "Corrected notice for {{ row.site }}");
+        var run = await scenario.RunAsync();
+        Assert.True(run.ExitCode == 0, run.AllOutput);
+        scenario.AssertEachGroupExactlyOnce("after a kill and a template change");
+        // What was stored before the kill keeps its old title; everything else went out with the new one.
+        Assert.All(scenario.Emulator.Actions.Take(storedBefore), a => Assert.StartsWith("Notice for", (string?)a.ActionBody["title"], StringComparison.Ordinal));
+        Assert.All(scenario.Emulator.Actions.Skip(storedBefore), a => Assert.StartsWith("Corrected notice for", (string?)a.ActionBody["title"], StringComparison.Ordinal));
+        var export = await scenario.ExportJsonlAsync();
+        Assert.Equal(inDoubt.Count, export.Count(r => (bool?)r["reconciled"] == true));
+
+        // The plan now calls the old-bodied ones changed; --resend-changed would send them again, on purpose.
+        var plan = await scenario.CliAsync("plan");
+        Assert.Matches($@"notice\s+Announcement\s+0\s+{20 - storedBefore}\s+{storedBefore}\s", plan.StdOut);
+    }
 }
