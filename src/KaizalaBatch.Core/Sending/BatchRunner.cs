@@ -132,7 +132,10 @@ public sealed class BatchRunner
                 }
                 catch (OperationCanceledException) when (abort.IsCancellationRequested)
                 {
-                    run.End(next.Item.Action, ItemResult.InDoubt);
+                    // Aborted: in doubt only if the ledger says a request may have left; an item still waiting for the
+                    // pacer or a token never left and is not started (the ledger has nothing new about it).
+                    var state = _ledger.FindRecord(next.Item.Action, next.Item.Key)?.State;
+                    run.End(next.Item.Action, state == ItemState.InDoubt ? ItemResult.InDoubt : ItemResult.NotStarted);
                 }
                 if (_options.MaxErrors > 0 && run.Errors >= _options.MaxErrors && run.StopFor(StopReason.MaxErrors, $"{run.Errors} items failed (maxErrors {_options.MaxErrors})"))
                 {
