@@ -143,6 +143,12 @@ public sealed class Pacer : IAsyncDisposable
                 }
                 // The oldest start leaves the window (start + window, exclusive) just after this.
                 var wait = _starts.Peek() + _options.Window - now + TimeSpan.FromMilliseconds(1);
+                if (wait >= TimeSpan.FromSeconds(1))
+                {
+                    // Otherwise a run at its limit looks hung: nothing moves until the window has room.
+                    _logger.LogInformation("{PerMinute} calls in the last minute (limits.perMinute); the next call waits {WaitSeconds:0} s",
+                        _options.PerMinute, wait.TotalSeconds);
+                }
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
         }
