@@ -175,6 +175,50 @@ public sealed class RunStopE2eTests
         Assert.Empty(scenario.Emulator.Actions);
     }
 
+    [Fact]
+    public async Task Items_waiting_for_the_pacer_when_a_double_ctrl_c_aborts_are_not_started_not_in_doubt()
+    {
+        var answered = 0;
+        var atLimit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var scenario = await RunScenario.StartAsync(items: 8, new EmulatorOptions
+        {
+            PerMinute = 0,
+            TenantPerMinute = 0,
+            Log = line =>
+            {
+                if (line.Contains("POST", StringComparison.Ordinal) && Interlocked.Increment(ref answered) == 4)
+                {
+                    atLimit.TrySetResult();
+                }
+            },
+        });
+        // Token + 4 posts fill the minute: the other 4 items wait about a minute for the pacer.
+        scenario.WriteRunFile(perMinute: 5);
+
+        using var process = scenario.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await atLimit.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await Interrupt(process.Id);
+        await Interrupt(process.Id);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(bound.Token);
+        var output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 3, output);
+        Assert.Equal(4, scenario.Emulator.Actions.Count);
+        var row = (await stdout).Split('\n').Single(l => l.TrimStart().StartsWith("notice ", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
+        Assert.Equal(["4", "0", "0", "0", "0", "0", "0"], row);
+        Assert.Contains("4 items were not started", output, StringComparison.Ordinal);
+        var export = await scenario.ExportJsonlAsync();
+        Assert.Equal(4, export.Count);
+        Assert.All(export, r => Assert.Equal("sent", (string?)r["state"]));
+
+        var rest = await scenario.RunAsync();
+        Assert.True(rest.ExitCode == 0, rest.AllOutput);
+        scenario.AssertEachGroupExactlyOnce("after a double Ctrl-C at the pacer");
+    }
+
     private static async Task Interrupt(int processId)
     {
         using var kill = Process.Start("kill", ["-INT", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
