@@ -48,6 +48,10 @@ public sealed class KaizalaEmulator : IAsyncDisposable
     /// <summary>How many API calls arrived so far (the inspection routes do not count).</summary>
     public long Calls => service.Calls;
 
+    /// <summary>Every access token and successor refresh token issued so far, for tests that prove a client writes them
+    /// nowhere. In-process only: never served over HTTP.</summary>
+    public IReadOnlyList<string> IssuedSecrets => service.Credentials.IssuedSecrets();
+
     /// <summary>
     /// Completes once at least <paramref name="count"/> answers are being held back by a
     /// <see cref="EmulatorOptions.Time"/> delay (latency or the slow fault): with a FakeTimeProvider,

@@ -101,8 +101,20 @@ public static class RunCommand
             var render = LedgerAccess.RenderOptions(ledger, request.Only);
             var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
 
+            // From here on Ctrl-C is ours: during the first pass it ends the run at once (exit 3) instead of killing it.
+            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
+
             // First pass: validate every row and count, so that an unusable input sends nothing at all.
-            var check = PlanPass.Run(run, ledger, render, planOptions, diagnostics, null, CancellationToken.None);
+            PlanPassResult check;
+            try
+            {
+                check = PlanPass.Run(run, ledger, render, planOptions, diagnostics, null, signals.Stop);
+            }
+            catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
+            {
+                await error.WriteLineAsync("run stopped before anything was sent.");
+                return ExitCodes.Stopped;
+            }
             if (check.ExitCode == ExitCodes.InputUnusable)
             {
                 await output.WriteLineAsync($"run: {check.InputErrors} input errors; nothing was sent.");
@@ -116,7 +128,6 @@ public static class RunCommand
                 return ExitCodes.Done;
             }
 
-            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
             await using var emulator = run.Connection.Emulator ? await KaizalaEmulator.StartAsync(new EmulatorOptions()) : null;
             await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
             KaizalaClient client;
@@ -140,6 +151,23 @@ public static class RunCommand
                 // starve one another and the pool grows only slowly (bench/send-throughput.sh: 24 s -> 14 s at 64).
                 ThreadPool.GetMinThreads(out var workers, out var completions);
                 ThreadPool.SetMinThreads(Math.Max(workers, run.Limits.Concurrency * 2 + 4), completions);
+
+                // Credentials the token service refuses make the input unusable (exit 2, SPEC section 3), found before
+                // any item is touched. A transient failure here is left to the run, which retries it per item.
+                try
+                {
+                    await client.ConnectAsync(signals.Stop);
+                }
+                catch (KaizalaConnectionException ex)
+                {
+                    await error.WriteLineAsync($"{runFilePath}: error: {ex.Message} Nothing was sent.");
+                    return ExitCodes.InputUnusable;
+                }
+                catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
+                {
+                    await error.WriteLineAsync("run stopped before anything was sent.");
+                    return ExitCodes.Stopped;
+                }
                 var runner = new BatchRunner(client, ledger,
                     new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency),
                     TimeProvider.System, loggers.CreateLogger<BatchRunner>());
@@ -148,7 +176,7 @@ public static class RunCommand
                 var plan = new Plan(ledger, planOptions);
                 var items = PlanPass.Items(run, render, new DiagnosticWriter(TextWriter.Null), plan, CancellationToken.None)
                     .Select(ToItem).OfType<ItemToSend>();
-                var progress = new ProgressReporter(logger, TimeProvider.System);
+                var progress = new ProgressReporter(logger, TimeProvider.System, error as LiveLogWriter);
                 var console = Terminal.IsInteractive(output) ? Terminal.Create(output) : null;
                 var total = toSend + check.InvalidItems;
                 var summary = await progress.ShowAsync(console, total,
@@ -217,7 +245,9 @@ public static class RunCommand
         console.Write(table);
         if (summary is { NotStarted: > 0 })
         {
-            console.MarkupLine($"{summary.NotStarted} items were not started; the next run takes them.");
+            console.MarkupLine(summary.NotStarted == 1
+                ? "1 item was not started; the next run takes it."
+                : $"{summary.NotStarted} items were not started; the next run takes them.");
         }
         if (summary is null)
         {

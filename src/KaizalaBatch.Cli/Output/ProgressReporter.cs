@@ -7,11 +7,13 @@ namespace KaizalaBatch.Cli.Output;
 
 /// <summary>Shows a run's progress: a live bar with counts and ETA on a terminal, a plain log line every few seconds
 /// elsewhere (CI logs, pipes), so that neither floods nor stays silent.</summary>
-public sealed class ProgressReporter(ILogger logger, TimeProvider time) : IProgress<RunProgress>
+/// <param name="logs">stderr when it is a terminal: while the bar is live, log lines go above it through the bar's console.</param>
+public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogWriter? logs = null) : IProgress<RunProgress>
 {
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(5);
     private readonly Lock gate = new();
     private RunProgress? last;
+    private RunProgress? logged;
     private DateTimeOffset lastLogged = DateTimeOffset.MinValue;
     private ProgressTask? bar;
 
@@ -42,7 +44,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time) : IProgr
             var result = await work();
             lock (gate)
             {
-                if (last is { } final)
+                if (last is { } final && final != logged)
                 {
                     Log(final);
                 }
@@ -54,6 +56,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time) : IProgr
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
+                using var aboveTheBar = logs?.Attach(console);
                 lock (gate)
                 {
                     bar = context.AddTask("sending", maxValue: total);
@@ -73,12 +76,16 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time) : IProgr
 
     private static void Update(ProgressTask task, RunProgress p)
     {
-        task.Value = p.Sent + p.Reconciled + p.Failed + p.InDoubt + p.Skipped;
+        // Remaining counts every item handled, invalid ones included (they have no counter of their own here).
+        task.Value = p.Remaining is { } remaining ? task.MaxValue - remaining : p.Sent + p.Reconciled + p.Failed + p.InDoubt + p.Skipped;
         task.Description = string.Create(CultureInfo.InvariantCulture,
             $"sent {p.Sent}  reconciled {p.Reconciled}  failed {p.Failed}  in-doubt {p.InDoubt}  in flight {p.InFlight}");
     }
 
-    private void Log(RunProgress p) =>
+    private void Log(RunProgress p)
+    {
+        logged = p;
         logger.LogInformation("Progress: {Sent} sent, {Reconciled} reconciled, {Failed} failed, {InDoubt} in doubt, {InFlight} in flight, {Remaining} remaining",
             p.Sent, p.Reconciled, p.Failed, p.InDoubt, p.InFlight, p.Remaining?.ToString(CultureInfo.InvariantCulture) ?? "?");
+    }
 }

@@ -415,6 +415,19 @@ public sealed class KaizalaClient : IDisposable
         using var answer = (HttpResponseMessage)response!;
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
+            if (refreshToken.Reveal() != _options.RefreshToken.Reveal())
+            {
+                // The kept (rotated) token was refused: the admin may have granted a new one, now in the run file's
+                // refreshToken. Try that once; a later rotation overwrites the file.
+                _logger.LogWarning("The refresh token kept in {RefreshTokenFile} was refused; trying the run file's refreshToken", _options.RefreshTokenFile);
+                lock (_stateLock)
+                {
+                    _refreshToken = _options.RefreshToken;
+                }
+                ForgetKeptRefreshToken();
+                answer.Dispose();
+                return await FetchTokenAsync(previousGeneration, cancellationToken, stopWaiting).ConfigureAwait(false);
+            }
             throw new KaizalaAuthenticationException(
                 $"The token service refused the connector's credentials (HTTP {(int)status!}): check applicationId, applicationSecret and refreshToken.");
         }
@@ -497,6 +510,23 @@ public sealed class KaizalaClient : IDisposable
         {
             File.Delete(temp);
             throw;
+        }
+    }
+
+    /// <summary>Deletes the kept refresh token file once the service refused its token: it is worth nothing any more.</summary>
+    private void ForgetKeptRefreshToken()
+    {
+        if (_options.RefreshTokenFile is not { } path)
+        {
+            return;
+        }
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not delete {RefreshTokenFile}: {Error}", path, ex.Message);
         }
     }
 

@@ -132,7 +132,10 @@ public sealed class BatchRunner
                 }
                 catch (OperationCanceledException) when (abort.IsCancellationRequested)
                 {
-                    run.End(next.Item.Action, ItemResult.InDoubt);
+                    // Aborted: in doubt only if the ledger says a request may have left; an item still waiting for the
+                    // pacer or a token never left and is not started (the ledger has nothing new about it).
+                    var state = _ledger.FindRecord(next.Item.Action, next.Item.Key)?.State;
+                    run.End(next.Item.Action, state == ItemState.InDoubt ? ItemResult.InDoubt : ItemResult.NotStarted);
                 }
                 if (_options.MaxErrors > 0 && run.Errors >= _options.MaxErrors && run.StopFor(StopReason.MaxErrors, $"{run.Errors} items failed (maxErrors {_options.MaxErrors})"))
                 {
@@ -451,12 +454,15 @@ public sealed class BatchRunner
                 if (result == ItemResult.NotStarted)
                 {
                     _notStarted++;
-                    return;
                 }
-                _handled++;
-                _totals[(int)result]++;
-                _perAction.GetOrAdd(action, _ => new int[7])[(int)result]++;
+                else
+                {
+                    _handled++;
+                    _totals[(int)result]++;
+                    _perAction.GetOrAdd(action, _ => new int[7])[(int)result]++;
+                }
             }
+            // Also for an item not started: the progress must not keep counting it in flight.
             Report();
         }
 

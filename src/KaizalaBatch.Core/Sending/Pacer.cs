@@ -160,7 +160,14 @@ public sealed class Pacer : IAsyncDisposable
                 if (oldest.EndedAt is { } end)
                 {
                     // The oldest call leaves the window (its answer + window, exclusive) just after this.
-                    await Task.Delay(end + _options.Window - now + TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+                    var wait = end + _options.Window - now + TimeSpan.FromMilliseconds(1);
+                    if (wait >= TimeSpan.FromSeconds(1))
+                    {
+                        // Otherwise a run at its limit looks hung: nothing moves until the window has room.
+                        _logger.LogInformation("{PerMinute} calls in the last minute (limits.perMinute); the next call waits {WaitSeconds:0} s",
+                            _options.PerMinute, wait.TotalSeconds);
+                    }
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

@@ -81,6 +81,16 @@ internal sealed class Credentials(EmulatorOptions options)
         return new TokenIssue(token, expires, handedOut);
     }
 
+    /// <summary>Every access token and every successor refresh token handed out so far: what a client must never write down
+    /// (except a refresh token, in its own protected file).</summary>
+    public IReadOnlyList<string> IssuedSecrets()
+    {
+        lock (gate)
+        {
+            return [.. access.Keys, .. refresh.Values.Select(g => g.Successor).OfType<string>()];
+        }
+    }
+
     /// <summary>The grant of a valid, unexpired access token, else null.</summary>
     public AccessGrant? Find(string? accessToken, DateTimeOffset now) =>
         accessToken is not null && access.TryGetValue(accessToken, out var grant) && now < grant.Expires ? grant : null;

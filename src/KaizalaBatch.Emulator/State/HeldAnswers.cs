@@ -23,6 +23,9 @@ internal sealed class HeldAnswers
 
     public async Task HoldAsync(TimeSpan delay, TimeProvider time, CancellationToken ct)
     {
+        // The timer first, then the signal: a test that advances the clock as soon as WhenHeldAsync completes must find
+        // the timer there to fire, or the answer stays held until the client gives up.
+        var delayed = Task.Delay(delay, time, ct);
         lock (gate)
         {
             held++;
@@ -38,7 +41,7 @@ internal sealed class HeldAnswers
 
         try
         {
-            await Task.Delay(delay, time, ct).ConfigureAwait(false);
+            await delayed.ConfigureAwait(false);
         }
         finally
         {
