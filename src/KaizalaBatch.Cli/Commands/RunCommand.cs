@@ -214,14 +214,14 @@ public static class RunCommand
     {
         if (emulator is not null)
         {
-            return new KaizalaClientOptions(emulator.ApiRoot, EmbeddedConnector, new Api.Secret(EmbeddedConnector), new Api.Secret(EmbeddedConnector))
+            return new KaizalaClientOptions(emulator.ApiRoot, EmbeddedConnector, new Secret(EmbeddedConnector, "embedded emulator"), new Secret(EmbeddedConnector, "embedded emulator"))
             {
                 Timeout = run.Connection.Timeout,
             };
         }
         var connection = run.Connection;
         return new KaizalaClientOptions(connection.ApiRoot, connection.ApplicationId!,
-            new Api.Secret(connection.ApplicationSecret!.Reveal()), new Api.Secret(connection.RefreshToken!.Reveal()),
+            connection.ApplicationSecret!, connection.RefreshToken!,
             KaizalaClientOptions.RefreshTokenFileFor(run.LedgerPath))
         {
             Timeout = connection.Timeout,

@@ -2,18 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace KaizalaBatch.Api;
 
-/// <summary>A secret string (applicationSecret, refreshToken, accessToken). Its <see cref="ToString"/> never shows the value,
-/// so a secret that slips into a log template, an exception or a record's printout stays hidden.</summary>
-public sealed class Secret(string value)
-{
-    /// <summary>The secret itself: only for the one header that carries it.</summary>
-    public string Reveal() => value;
-
-    public bool IsEmpty => value.Length == 0;
-
-    public override string ToString() => "***";
-}
-
 /// <summary>How to reach the service, from the run file's <c>connection</c> (SPEC section 1).</summary>
 /// <param name="ApiRoot">The token service, e.g. <c>https://api.kaiza.la/v1</c>; the access token is at <c>{ApiRoot}/accessToken</c>.</param>
 /// <param name="RefreshTokenFile">Where a rotated refresh token is kept (mode 0600), beside the ledger; when the file exists

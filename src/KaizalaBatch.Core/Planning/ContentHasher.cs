@@ -35,7 +35,7 @@ public sealed class ContentHasher
         mediaByNode.Clear();
         foreach (var file in media)
         {
-            if (body is not null && Resolve(body, file.JsonPath) is { } node)
+            if (body is not null && JsonPointer.Resolve(body, file.JsonPath) is { } node)
             {
                 mediaByNode[node] = file.ContentHash;
             }
@@ -53,6 +53,18 @@ public sealed class ContentHasher
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(buffer.WrittenSpan, hash);
         return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>SHA-256 (lower hex) of one JSON value in the same canonical form: keys sorted, numbers normalised. The
+    /// sender compares what it posted with what the read-back lists by this, so key order and 24 versus 24.0 do not matter.</summary>
+    public string HashOf(JsonNode? node)
+    {
+        buffer.ResetWrittenCount();
+        mediaByNode.Clear();
+        writer.Reset(buffer);
+        WriteCanonical(node);
+        writer.Flush();
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
     /// <summary>Writes text and a separator that cannot occur in it (0x00), so that ("ab", "c") and ("a", "bc") differ.</summary>
@@ -170,31 +182,6 @@ public sealed class ContentHasher
         {
             writer.WriteNumberValue(d);
         }
-    }
-
-    /// <summary>The node a JSON Pointer names inside <paramref name="root"/>, or null.</summary>
-    public static JsonNode? Resolve(JsonNode root, string pointer)
-    {
-        JsonNode? current = root;
-        if (pointer.Length == 0)
-        {
-            return current;
-        }
-        foreach (var raw in pointer[1..].Split('/'))
-        {
-            var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            current = current switch
-            {
-                JsonObject obj => obj.TryGetPropertyValue(segment, out var child) ? child : null,
-                JsonArray array when int.TryParse(segment, out var index) && index >= 0 && index < array.Count => array[index],
-                _ => null,
-            };
-            if (current is null)
-            {
-                return null;
-            }
-        }
-        return current;
     }
 
     private sealed class PropertyOrder : IComparer<KeyValuePair<string, JsonNode?>>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,23 +17,9 @@ public sealed record ActionRequest(JsonObject ActionBody, string Json, string Bo
         var body = (JsonObject)(item.Body ?? throw new ArgumentException("The item has no body.", nameof(item))).DeepClone();
         foreach (var media in item.Media)
         {
-            Replace(body, media.JsonPath, JsonValue.Create(mediaResources[media.ContentHash]));
+            JsonPointer.Replace(body, media.JsonPath, JsonValue.Create(mediaResources[media.ContentHash]));
         }
-        var request = new JsonObject();
-        if (item.PackageId is { } packageId)
-        {
-            request["id"] = packageId;
-        }
-        else
-        {
-            request["actionType"] = item.ActionType;
-        }
-        request["actionBody"] = body.DeepClone();
-        foreach (var (name, value) in item.Extra ?? [])
-        {
-            request[name] = value?.DeepClone();
-        }
-        return new ActionRequest(body, request.ToJsonString(Compact), CanonicalJson.Hash(body));
+        return new ActionRequest(body, item.ToRequest(body).ToJsonString(Compact), CanonicalJson.Hash(body));
     }
 
     private static readonly JsonSerializerOptions Compact = new()
@@ -42,83 +27,11 @@ public sealed record ActionRequest(JsonObject ActionBody, string Json, string Bo
         WriteIndented = false,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    /// <summary>Puts <paramref name="value"/> where the JSON Pointer <paramref name="pointer"/> points (the <c>{ "file": ... }</c> object).</summary>
-    internal static void Replace(JsonNode root, string pointer, JsonNode? value)
-    {
-        var parts = pointer.Split('/').Skip(1).Select(p => p.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
-        if (parts.Length == 0)
-        {
-            throw new ArgumentException($"A media file cannot stand for the whole body ({pointer}).", nameof(pointer));
-        }
-        var parent = root;
-        foreach (var part in parts[..^1])
-        {
-            parent = Step(parent, part, pointer);
-        }
-        switch (parent)
-        {
-            case JsonObject obj:
-                obj[parts[^1]] = value;
-                break;
-            case JsonArray array when int.TryParse(parts[^1], out var index) && index >= 0 && index < array.Count:
-                array[index] = value;
-                break;
-            default:
-                throw new ArgumentException($"The media path {pointer} does not exist in the body.", nameof(pointer));
-        }
-    }
-
-    private static JsonNode Step(JsonNode node, string part, string pointer) => node switch
-    {
-        JsonObject obj when obj[part] is { } child => child,
-        JsonArray array when int.TryParse(part, out var index) && index >= 0 && index < array.Count && array[index] is { } child => child,
-        _ => throw new ArgumentException($"The media path {pointer} does not exist in the body.", nameof(pointer)),
-    };
 }
 
-/// <summary>A JSON text independent of property order and whitespace, for comparing what was sent with what the read-back lists.</summary>
+/// <summary>A JSON value's hash independent of property order, whitespace and number spelling, for comparing what was sent
+/// with what the read-back lists (the content hash's canonical form).</summary>
 public static class CanonicalJson
 {
-    public static string Hash(JsonNode? node)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            Write(writer, node);
-        }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(name);
-                    Write(writer, value);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var value in array)
-                {
-                    Write(writer, value);
-                }
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
-
+    public static string Hash(JsonNode? node) => new ContentHasher().HashOf(node);
 }
-
