@@ -385,10 +385,9 @@ public static class ItemRenderer
     /// 1,000,000 rows). A false match needs a 64-bit collision: about 3 in 100 million at a million rows.</summary>
     private sealed class IdentityIndex
     {
-        private const double MaxLoad = 0.7;
-        private ulong[] keys = new ulong[1024];
-        private uint[] rows = new uint[1024];
-        private int count;
+        // Sixteen tables, each growing on its own: a growth step copies a sixteenth of the index, so the old and new
+        // arrays alive together stay small (they were the peak of plan's memory at a million rows).
+        private readonly Shard[] shards = [.. Enumerable.Range(0, 16).Select(_ => new Shard())];
 
         /// <summary>The item, or null when its identity was seen before. Two rows with one identity are an input error
         /// (SPEC section 2), reported with both rows: the ledger could not tell them apart, so the run sends nothing.</summary>
@@ -412,52 +411,66 @@ public static class ItemRenderer
             Encoding.UTF8.GetBytes(text, bytes);
             Span<byte> hash = stackalloc byte[32];
             SHA256.HashData(bytes, hash);
-            // 0 marks an empty slot.
+            // 0 marks an empty slot. The low bits pick the shard, the high bits the slot within it.
             var id = Math.Max(1UL, System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash));
-            var slot = Find(keys, id);
-            if (keys[slot] == id)
-            {
-                return rows[slot];
-            }
-            if (count + 1 > keys.Length * MaxLoad)
-            {
-                Grow();
-                slot = Find(keys, id);
-            }
-            keys[slot] = id;
-            rows[slot] = (uint)row;
-            count++;
-            return null;
+            return shards[(int)(id & 15)].FindOrAdd(id, row);
         }
 
-        /// <summary>The slot that holds <paramref name="id"/>, or the empty slot where it would go (linear probing).</summary>
-        private static int Find(ulong[] table, ulong id)
+        private sealed class Shard
         {
-            // Multiply-shift maps the (uniform) hash onto any table size, so the table can grow by half, not double.
-            var slot = (int)Math.BigMul(id, (ulong)table.Length, out _);
-            while (table[slot] != 0 && table[slot] != id)
-            {
-                slot = slot + 1 == table.Length ? 0 : slot + 1;
-            }
-            return slot;
-        }
+            private const double MaxLoad = 0.7;
+            private ulong[] keys = new ulong[64];
+            private uint[] rows = new uint[64];
+            private int count;
 
-        private void Grow()
-        {
-            var size = keys.Length + keys.Length / 2;
-            var newKeys = new ulong[size];
-            var newRows = new uint[size];
-            for (var i = 0; i < keys.Length; i++)
+            /// <summary>The first row of <paramref name="id"/>, or null after adding it with <paramref name="row"/>.</summary>
+            public long? FindOrAdd(ulong id, long row)
             {
-                if (keys[i] != 0)
+                var slot = Find(keys, id);
+                if (keys[slot] == id)
                 {
-                    var slot = Find(newKeys, keys[i]);
-                    newKeys[slot] = keys[i];
-                    newRows[slot] = rows[i];
+                    return rows[slot];
                 }
+                if (count + 1 > keys.Length * MaxLoad)
+                {
+                    Grow();
+                    slot = Find(keys, id);
+                }
+                keys[slot] = id;
+                rows[slot] = (uint)row;
+                count++;
+                return null;
             }
-            keys = newKeys;
-            rows = newRows;
+
+            /// <summary>The slot that holds <paramref name="id"/>, or the empty slot where it would go (linear probing).</summary>
+            private static int Find(ulong[] table, ulong id)
+            {
+                // Multiply-shift maps the (uniform) hash onto any table size, so the table can grow by half, not double.
+                var slot = (int)Math.BigMul(id, (ulong)table.Length, out _);
+                while (table[slot] != 0 && table[slot] != id)
+                {
+                    slot = slot + 1 == table.Length ? 0 : slot + 1;
+                }
+                return slot;
+            }
+
+            private void Grow()
+            {
+                var size = keys.Length + keys.Length / 2;
+                var newKeys = new ulong[size];
+                var newRows = new uint[size];
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (keys[i] != 0)
+                    {
+                        var slot = Find(newKeys, keys[i]);
+                        newKeys[slot] = keys[i];
+                        newRows[slot] = rows[i];
+                    }
+                }
+                keys = newKeys;
+                rows = newRows;
+            }
         }
     }
 }
