@@ -306,15 +306,21 @@ public sealed class RunLedger : ILedgerReader, IDisposable
             """,
             c =>
             {
-                c.Parameters.AddWithValue("$action", item.Action);
-                c.Parameters.AddWithValue("$key", item.Key);
-                c.Parameters.AddWithValue("$group", item.GroupId);
-                c.Parameters.AddWithValue("$type", item.PackageId ?? item.ActionType);
-                c.Parameters.AddWithValue("$content", item.ContentHash);
+                BindItem(c, item);
                 c.Parameters.AddWithValue("$request", requestHash);
-                c.Parameters.AddWithValue("$row", item.Rows.Count > 0 ? item.Rows[0] : DBNull.Value);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
             });
+    }
+
+    /// <summary>The item's identity and what the ledger keeps of it, as every insert of an item binds them.</summary>
+    private static void BindItem(SqliteCommand c, RenderedItem item)
+    {
+        c.Parameters.AddWithValue("$action", item.Action);
+        c.Parameters.AddWithValue("$key", item.Key);
+        c.Parameters.AddWithValue("$group", item.GroupId);
+        c.Parameters.AddWithValue("$type", item.PackageId ?? item.ActionType);
+        c.Parameters.AddWithValue("$content", item.ContentHash);
+        c.Parameters.AddWithValue("$row", item.Rows.Count > 0 ? item.Rows[0] : DBNull.Value);
     }
 
     /// <summary>The service accepted the item (or the read-back found it: <paramref name="reconciled"/>).</summary>
@@ -352,13 +358,8 @@ public sealed class RunLedger : ILedgerReader, IDisposable
             """,
             c =>
             {
-                c.Parameters.AddWithValue("$action", item.Action);
-                c.Parameters.AddWithValue("$key", item.Key);
-                c.Parameters.AddWithValue("$group", item.GroupId);
-                c.Parameters.AddWithValue("$type", item.PackageId ?? item.ActionType);
-                c.Parameters.AddWithValue("$content", item.ContentHash);
+                BindItem(c, item);
                 c.Parameters.AddWithValue("$error", error);
-                c.Parameters.AddWithValue("$row", item.Rows.Count > 0 ? item.Rows[0] : DBNull.Value);
             });
     }
 
@@ -394,13 +395,8 @@ public sealed class RunLedger : ILedgerReader, IDisposable
             """,
             c =>
             {
-                c.Parameters.AddWithValue("$action", item.Action);
-                c.Parameters.AddWithValue("$key", item.Key);
-                c.Parameters.AddWithValue("$group", item.GroupId);
-                c.Parameters.AddWithValue("$type", item.PackageId ?? item.ActionType);
-                c.Parameters.AddWithValue("$content", item.ContentHash);
+                BindItem(c, item);
                 c.Parameters.AddWithValue("$error", error);
-                c.Parameters.AddWithValue("$row", item.Rows.Count > 0 ? item.Rows[0] : DBNull.Value);
             });
     }
 

@@ -330,36 +330,31 @@ public sealed class BatchRunner
         return ItemResult.Failed;
     }
 
-    private ResiliencePipeline<Attempt> BuildRetry() =>
-        new ResiliencePipelineBuilder<Attempt> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<Attempt>
-            {
-                MaxRetryAttempts = _options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.RetryDelay,
-                MaxDelay = _options.MaxRetryDelay,
-                Randomizer = _jitter,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Retry: not null }),
-                // After a 429 the pacer already holds every call back for Retry-After; no extra wait on top.
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Result?.Retry?.Kind == TransientKind.Throttled ? TimeSpan.Zero : null),
-            })
-            .Build();
+    private ResiliencePipeline<Attempt> BuildRetry()
+    {
+        var options = Backoff<Attempt>(outcome => outcome.Result is { Retry: not null });
+        // After a 429 the pacer already holds every call back for Retry-After; no extra wait on top.
+        options.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+            args.Outcome.Result?.Retry?.Kind == TransientKind.Throttled ? TimeSpan.Zero : null);
+        return new ResiliencePipelineBuilder<Attempt> { TimeProvider = _time }.AddRetry(options).Build();
+    }
 
     private ResiliencePipeline<ApiOutcome> BuildUploadRetry() =>
         new ResiliencePipelineBuilder<ApiOutcome> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<ApiOutcome>
-            {
-                MaxRetryAttempts = _options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.RetryDelay,
-                MaxDelay = _options.MaxRetryDelay,
-                Randomizer = _jitter,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is Transient),
-            })
+            .AddRetry(Backoff<ApiOutcome>(outcome => outcome.Result is Transient))
             .Build();
+
+    /// <summary>Exponential backoff with (seedable) jitter up to maxAttempts, for whatever <paramref name="retry"/> says is transient.</summary>
+    private RetryStrategyOptions<T> Backoff<T>(Func<Outcome<T>, bool> retry) => new()
+    {
+        MaxRetryAttempts = _options.MaxAttempts - 1,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = _options.RetryDelay,
+        MaxDelay = _options.MaxRetryDelay,
+        Randomizer = _jitter,
+        ShouldHandle = args => ValueTask.FromResult(retry(args.Outcome)),
+    };
 
     /// <summary>The mediaResource of every media file of the item, uploading those the ledger does not know. Null when one failed.</summary>
     private async Task<Dictionary<string, string>?> UploadMediaAsync(RenderedItem item, CancellationToken stop, CancellationToken abort)
