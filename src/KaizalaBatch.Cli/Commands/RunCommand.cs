@@ -78,37 +78,31 @@ public static class RunCommand
             return ExitCodes.InputUnusable;
         }
 
-        RunLedger ledger;
+        // An existing ledger is locked before anything else, so that a second run is refused at once (exit 3). A first
+        // run creates its ledger only once the input has passed the check: an unusable input leaves no trace.
+        RunLedger? ledger = null;
+        if (File.Exists(run.LedgerPath))
+        {
+            (ledger, var refused) = await OpenForRunAsync(run, error);
+            if (ledger is null)
+            {
+                return refused;
+            }
+        }
+        RunLedger? absent = null;
         try
         {
-            ledger = RunLedger.Open(run.LedgerPath, LedgerMode.ReadWrite);
-        }
-        catch (LedgerLockedException ex)
-        {
-            var holder = ex.Holder is { } h
-                ? $"process {h.ProcessId} on {h.Host}, running since {h.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}"
-                : "another process";
-            await error.WriteLineAsync($"{run.LedgerPath}: error: the ledger is locked by {holder}. Wait for that run to finish; nothing was sent.");
-            return ExitCodes.Stopped;
-        }
-        catch (Exception ex) when (ex is LedgerSchemaException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"{run.LedgerPath}: error: cannot open the ledger: {ex.Message.Split('\n')[0]}");
-            return ExitCodes.InputUnusable;
-        }
-        using (ledger)
-        {
-            var render = LedgerAccess.RenderOptions(ledger, request.Only);
             var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
 
             // From here on Ctrl-C is ours: during the first pass it ends the run at once (exit 3) instead of killing it.
             using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
 
             // First pass: validate every row and count, so that an unusable input sends nothing at all.
+            var reader = ledger ?? (absent = RunLedger.Open(run.LedgerPath, LedgerMode.ReadOnly));
             PlanPassResult check;
             try
             {
-                check = PlanPass.Run(run, ledger, render, planOptions, diagnostics, null, signals.Stop);
+                check = PlanPass.Run(run, reader.Reader(), LedgerAccess.RenderOptions(reader, request.Only), planOptions, diagnostics, null, signals.Stop);
             }
             catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
             {
@@ -127,6 +121,18 @@ public static class RunCommand
                 WriteSummary(output, run, skipped, null, request.ResendChanged);
                 return ExitCodes.Done;
             }
+
+            if (ledger is null)
+            {
+                absent!.Dispose();
+                (ledger, var refused) = await OpenForRunAsync(run, error);
+                if (ledger is null)
+                {
+                    return refused;
+                }
+            }
+            // The send pass renders with the ledger's creation time as run.startedAt, as every later run will.
+            var render = LedgerAccess.RenderOptions(ledger, request.Only);
 
             await using var emulator = run.Connection.Emulator ? await KaizalaEmulator.StartAsync(new EmulatorOptions()) : null;
             await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
@@ -188,6 +194,34 @@ public static class RunCommand
                 }
                 return summary.ExitCode;
             }
+        }
+        finally
+        {
+            ledger?.Dispose();
+            absent?.Dispose();
+        }
+    }
+
+    /// <summary>Opens the ledger for this run and takes its lock; null with the exit code when it cannot (3: another run
+    /// holds it; 2: the file cannot be used).</summary>
+    private static async Task<(RunLedger? Ledger, int ExitCode)> OpenForRunAsync(RunFile run, TextWriter error)
+    {
+        try
+        {
+            return (RunLedger.Open(run.LedgerPath, LedgerMode.ReadWrite), ExitCodes.Done);
+        }
+        catch (LedgerLockedException ex)
+        {
+            var holder = ex.Holder is { } h
+                ? $"process {h.ProcessId} on {h.Host}, running since {h.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}"
+                : "another process";
+            await error.WriteLineAsync($"{run.LedgerPath}: error: the ledger is locked by {holder}. Wait for that run to finish; nothing was sent.");
+            return (null, ExitCodes.Stopped);
+        }
+        catch (Exception ex) when (ex is LedgerSchemaException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"{run.LedgerPath}: error: cannot open the ledger: {ex.Message.Split('\n')[0]}");
+            return (null, ExitCodes.InputUnusable);
         }
     }
 
