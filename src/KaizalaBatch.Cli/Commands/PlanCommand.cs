@@ -87,17 +87,18 @@ public static class PlanCommand
         var table = new Table().Title($"plan: {Markup.Escape(runName)} (nothing sent)").Border(TableBorder.Simple);
         table.AddColumn("action");
         table.AddColumn("type");
-        foreach (var name in new[] { "new", "unchanged", "changed", "retry", "in-doubt", "invalid" })
+        var categories = Enum.GetValues<PlanCategory>();
+        foreach (var category in categories)
         {
-            table.AddColumn(new TableColumn(name).RightAligned());
+            table.AddColumn(new TableColumn(PlanText.Of(category)).RightAligned());
         }
         foreach (var (action, c) in counts)
         {
-            table.AddRow(Markup.Escape(action), Markup.Escape(types.GetValueOrDefault(action, "")), N(c.New), N(c.Unchanged), N(c.Changed),
-                N(c.Retry), N(c.InDoubt), c.Invalid > 0 ? $"[red]{c.Invalid}[/]" : N(c.Invalid));
+            table.AddRow([Markup.Escape(action), Markup.Escape(types.GetValueOrDefault(action, "")),
+                .. categories.Select(category => category == PlanCategory.Invalid && c.Invalid > 0 ? $"[red]{c.Invalid}[/]" : N(c[category]))]);
         }
         var t = result.Plan.Totals;
-        table.AddRow("[bold]total[/]", "", N(t.New), N(t.Unchanged), N(t.Changed), N(t.Retry), N(t.InDoubt), N(t.Invalid));
+        table.AddRow(["[bold]total[/]", "", .. categories.Select(category => N(t[category]))]);
         console.Write(table);
         if (result.InputErrors > 0)
         {

@@ -72,11 +72,6 @@ public static class RunCommand
             await output.WriteLineAsync($"run: the run file is unusable ({diagnostics.Errors} errors); nothing was sent.");
             return ExitCodes.InputUnusable;
         }
-        if (request.Only?.FirstOrDefault(name => run.Actions.All(a => a.Name != name)) is { } unknown)
-        {
-            await error.WriteLineAsync($"{runFilePath}: error: --only {unknown}: the run file has no action of that name ({string.Join(", ", run.Actions.Select(a => a.Name))}).");
-            return ExitCodes.InputUnusable;
-        }
 
         // An existing ledger is locked before anything else, so that a second run is refused at once (exit 3). A first
         // run creates its ledger only once the input has passed the check: an unusable input leaves no trace.

@@ -30,7 +30,7 @@ public static class ItemRenderer
         foreach (var unknown in options.Only?.Where(name => !run.Actions.Any(a => a.Name == name)) ?? [])
         {
             fileDiagnostics(Diagnostic.Error(DiagnosticCodes.UnknownAction,
-                $"--only names '{unknown}', which is not an action of this run file (it has {string.Join(", ", run.Actions.Select(a => a.Name))})",
+                $"--only {unknown}: the run file has no action '{unknown}' (it has {string.Join(", ", run.Actions.Select(a => a.Name))})",
                 new SourceLocation(run.Path)));
         }
         foreach (var action in run.Actions)

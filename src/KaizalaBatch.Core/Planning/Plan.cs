@@ -34,6 +34,17 @@ public sealed record PlanCounts(int New, int Unchanged, int Changed, int Retry, 
 {
     public int Total => New + Unchanged + Changed + Retry + InDoubt + Invalid;
 
+    public int this[PlanCategory category] => category switch
+    {
+        PlanCategory.New => New,
+        PlanCategory.Unchanged => Unchanged,
+        PlanCategory.Changed => Changed,
+        PlanCategory.Retry => Retry,
+        PlanCategory.InDoubt => InDoubt,
+        PlanCategory.Invalid => Invalid,
+        _ => throw new ArgumentOutOfRangeException(nameof(category)),
+    };
+
     public PlanCounts Add(PlanCategory category) => category switch
     {
         PlanCategory.New => this with { New = New + 1 },

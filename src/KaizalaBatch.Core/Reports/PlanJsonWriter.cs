@@ -79,12 +79,10 @@ public sealed class PlanJsonWriter : IDisposable
         foreach (var (action, c) in counts)
         {
             writer.WriteStartObject(action);
-            writer.WriteNumber("new", c.New);
-            writer.WriteNumber("unchanged", c.Unchanged);
-            writer.WriteNumber("changed", c.Changed);
-            writer.WriteNumber("retry", c.Retry);
-            writer.WriteNumber("in-doubt", c.InDoubt);
-            writer.WriteNumber("invalid", c.Invalid);
+            foreach (var category in Enum.GetValues<PlanCategory>())
+            {
+                writer.WriteNumber(PlanText.Of(category), c[category]);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();

@@ -24,15 +24,8 @@ public sealed class PreviewCollector(int maxCards = 1000)
     public void Write(TextWriter writer, string runName, IReadOnlyList<KeyValuePair<string, PlanCounts>> counts, IReadOnlyDictionary<string, string> actionTypes)
     {
         var cards = invalid.Concat(others).Take(maxCards).ToList();
-        var summary = counts.Select(pair => new PreviewSummaryRow(pair.Key, actionTypes.GetValueOrDefault(pair.Key, ""), new Dictionary<string, long>
-        {
-            ["new"] = pair.Value.New,
-            ["unchanged"] = pair.Value.Unchanged,
-            ["changed"] = pair.Value.Changed,
-            ["retry"] = pair.Value.Retry,
-            ["in-doubt"] = pair.Value.InDoubt,
-            ["invalid"] = pair.Value.Invalid,
-        })).ToList();
+        var summary = counts.Select(pair => new PreviewSummaryRow(pair.Key, actionTypes.GetValueOrDefault(pair.Key, ""),
+            Enum.GetValues<PlanCategory>().ToDictionary(PlanText.Of, category => (long)pair.Value[category]))).ToList();
         HtmlPreview.Write(writer, runName, summary, cards, seen - cards.Count);
     }
 }
