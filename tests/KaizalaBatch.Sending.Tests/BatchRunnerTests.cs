@@ -184,7 +184,8 @@ public sealed partial class BatchRunnerTests : IDisposable
             // The crashed run: both marked in doubt, only one request reached the service, no answer recorded.
             foreach (var item in new[] { landed, lost })
             {
-                crashed.MarkInDoubt(item, ActionRequest.For(item, new Dictionary<string, string>()).BodyHash, DateTimeOffset.UtcNow);
+                var sent = ActionRequest.For(item, new Dictionary<string, string>());
+                crashed.MarkInDoubt(item, sent.BodyHash, ReadBack.TitleOf(item.ActionType, sent.ActionBody), DateTimeOffset.UtcNow);
             }
             var request = ActionRequest.For(landed, new Dictionary<string, string>());
             Assert.IsType<Accepted>(await c.Client.SendActionAsync(landed.GroupId, request.Json, Ct));

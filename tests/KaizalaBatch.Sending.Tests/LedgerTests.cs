@@ -35,7 +35,7 @@ public sealed class LedgerTests : IDisposable
         using (var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time))
         {
             Assert.Equal(LedgerSchema.CurrentVersion, ledger.SchemaVersion);
-            ledger.MarkInDoubt(item, "req1", _time.GetUtcNow());
+            ledger.MarkInDoubt(item, "req1", null, _time.GetUtcNow());
             ledger.MarkSent(item.Action, item.Key, "ref-1", "act-1");
             ledger.RecordMedia("hash1", "media-1", "photo.jpg");
         }
@@ -68,7 +68,7 @@ public sealed class LedgerTests : IDisposable
         var item = Items.Survey("survey", Items.NewGroup());
         using var writer = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
         Assert.Equal(2, writer.Synchronous); // FULL: the WAL is fsynced at every commit
-        writer.MarkInDoubt(item, "r", _time.GetUtcNow());
+        writer.MarkInDoubt(item, "r", null, _time.GetUtcNow());
         // Another connection sees it at once, with the writer still open: nothing waits in a buffer or an open transaction.
         using var reader = RunLedger.Open(path, LedgerMode.ReadOnly);
         Assert.Equal(ItemState.InDoubt, reader.Find(item.Action, item.Key)?.State);
@@ -121,10 +121,10 @@ public sealed class LedgerTests : IDisposable
         var item = Items.Job("job", Items.NewGroup());
         using var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
         var first = _time.GetUtcNow();
-        ledger.MarkInDoubt(item, "r", first);
+        ledger.MarkInDoubt(item, "r", null, first);
         ledger.MarkStillInDoubt(item.Action, item.Key, "timeout");
         _time.Advance(TimeSpan.FromSeconds(30));
-        ledger.MarkInDoubt(item, "r", _time.GetUtcNow());
+        ledger.MarkInDoubt(item, "r", null, _time.GetUtcNow());
         var record = ledger.FindRecord(item.Action, item.Key)!;
         Assert.Equal(ItemState.InDoubt, record.State);
         Assert.Equal(2, record.Attempts);
@@ -135,7 +135,7 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(ItemState.Failed, record.State);
         Assert.Null(record.InDoubtSince);
         Assert.Equal("HTTP 400: bad title", record.LastError);
-        ledger.MarkInDoubt(item, "r", _time.GetUtcNow());
+        ledger.MarkInDoubt(item, "r", null, _time.GetUtcNow());
         Assert.Equal(_time.GetUtcNow(), ledger.FindRecord(item.Action, item.Key)!.InDoubtSince);
     }
 
@@ -146,7 +146,7 @@ public sealed class LedgerTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             var item = Items.Survey("survey", Items.NewGroup());
-            ledger.MarkInDoubt(item, "r", _time.GetUtcNow());
+            ledger.MarkInDoubt(item, "r", null, _time.GetUtcNow());
             if (i < 3)
             {
                 ledger.MarkSent(item.Action, item.Key, $"ref{i}", null);

@@ -170,7 +170,10 @@ public static class RunCommand
                     return ExitCodes.Stopped;
                 }
                 var runner = new BatchRunner(client, ledger,
-                    new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency),
+                    new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency)
+                    {
+                        ResendInDoubt = run.Limits.ResendInDoubt,
+                    },
                     TimeProvider.System, loggers.CreateLogger<BatchRunner>());
 
                 // Second pass: render again, streaming, into the sender.
@@ -277,6 +280,13 @@ public static class RunCommand
             console.MarkupLine(summary.NotStarted == 1
                 ? "1 item was not started; the next run takes it."
                 : $"{summary.NotStarted} items were not started; the next run takes them.");
+        }
+        if (summary is { InDoubt: > 0 })
+        {
+            var count = summary.InDoubt == 1 ? "1 item stays" : $"{summary.InDoubt} items stay";
+            console.WriteLine($"{count} in doubt: a request went out and no answer came back, and the service's read-back cannot "
+                + "tell whether it created the Action (some types cannot be listed at all). Check those groups, then settle them with "
+                + $"`resolve {Path.GetFileName(run.Path)} --as sent` or `--as not-sent` (the next run then sends them); `status` lists them.");
         }
         if (summary is null)
         {

@@ -67,8 +67,13 @@ public sealed record Transient(TransientKind Kind, string Message, int? Status =
     public override string ToString() => Status is { } status ? $"{Kind} (HTTP {status}): {Message}" : $"{Kind}: {Message}";
 }
 
-/// <summary>One Action as the read-back lists it.</summary>
-public sealed record ReadBackAction(string? ReferenceId, string? ActionId, string? ActionType, DateTimeOffset? CreationTime, JsonNode? ActionBody);
+/// <summary>One Action as the read-back lists it: <paramref name="ActionBody"/> is the service's per-type summary, not the
+/// body that was sent; <paramref name="Sender"/> is a phone number.</summary>
+public sealed record ReadBackAction(string? ReferenceId, string? ActionId, string? ActionType, string? Sender, DateTimeOffset? CreationTime, JsonNode? ActionBody)
+{
+    /// <summary>What the summary says the Action is called: a title, or a Poll's question; null when it carries neither.</summary>
+    public string? Title => ActionBody is JsonObject body ? (string?)(body["title"] ?? body["question"]) : null;
+}
 
 /// <summary>The read-back of a group: the actions, or why they could not be read.</summary>
 public sealed record ReadBackResult(IReadOnlyList<ReadBackAction> Actions, ApiOutcome? Failure)

@@ -16,7 +16,8 @@ namespace KaizalaBatch.Api;
 public sealed class KaizalaClient : IDisposable
 {
     private const int MaxMoves = 5;
-    private const int ReadBackPageSize = 30;
+    private const int ReadBackPageSize = 100;
+    private const int MaxReadBackPageSize = 1600;
 
     private readonly KaizalaClientOptions _options;
     private readonly Pacer _pacer;
@@ -56,6 +57,9 @@ public sealed class KaizalaClient : IDisposable
     }
 
     /// <summary>Where platform calls currently go (null before the first token).</summary>
+    /// <summary>The connector this client calls as (not a secret).</summary>
+    public string ApplicationId => _options.ApplicationId;
+
     public Uri? EndpointUrl
     {
         get
@@ -122,23 +126,25 @@ public sealed class KaizalaClient : IDisposable
             default,
             null);
 
-    /// <summary>Reads back a group's actions created at or after <paramref name="from"/>, oldest first, following <c>hasMore</c>.</summary>
-    public async Task<ReadBackResult> ReadActionsAsync(string groupId, string? actionType, DateTimeOffset from, CancellationToken cancellationToken)
+    /// <summary>Reads back a group's actions of one type created at or after <paramref name="from"/>, oldest first, following
+    /// <c>hasMore</c> (actions_get.md). The service answers per-type summaries, not the bodies sent, and lists only some
+    /// types (see <see cref="ReadBack"/>). fromDate and creationTime are epoch seconds.</summary>
+    public async Task<ReadBackResult> ReadActionsAsync(string groupId, string actionType, DateTimeOffset from, CancellationToken cancellationToken)
     {
         var actions = new List<ReadBackAction>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var fromMs = Math.Max(0, from.ToUnixTimeMilliseconds());
+        var fromSeconds = Math.Max(0, from.ToUnixTimeSeconds());
+        var count = ReadBackPageSize;
         while (true)
         {
-            var query = $"v1/groups/{Uri.EscapeDataString(groupId)}/actions?"
-                + (actionType is null ? "" : $"actionType={Uri.EscapeDataString(actionType)}&")
-                + $"fromDate={fromMs.ToString(CultureInfo.InvariantCulture)}&count={ReadBackPageSize}";
+            var query = $"v1/groups/{Uri.EscapeDataString(groupId)}/actions?actionType={Uri.EscapeDataString(actionType)}"
+                + $"&fromDate={fromSeconds.ToString(CultureInfo.InvariantCulture)}&count={count.ToString(CultureInfo.InvariantCulture)}";
             var outcome = await CallAsync(HttpMethod.Get, query, null, cancellationToken, default, null).ConfigureAwait(false);
             if (outcome is not Accepted page)
             {
                 return new ReadBackResult(actions, outcome);
             }
-            var newest = fromMs;
+            var newest = fromSeconds;
             var added = 0;
             foreach (var node in page.Body["actions"] as JsonArray ?? [])
             {
@@ -146,12 +152,11 @@ public sealed class KaizalaClient : IDisposable
                 {
                     continue;
                 }
-                var created = ReadEpochMs(item["creationTime"]);
-                var action = new ReadBackAction(
-                    (string?)item["referenceId"], (string?)item["actionId"], (string?)item["actionType"],
-                    created is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
-                    item["actionBody"]?.DeepClone());
-                newest = Math.Max(newest, created ?? newest);
+                var action = ReadBack.Parse(item);
+                if (action.CreationTime is { } created)
+                {
+                    newest = Math.Max(newest, created.ToUnixTimeSeconds());
+                }
                 if (action.ReferenceId is null || seen.Add(action.ReferenceId))
                 {
                     actions.Add(action);
@@ -162,8 +167,20 @@ public sealed class KaizalaClient : IDisposable
             {
                 return new ReadBackResult(actions, null);
             }
-            // The next page starts at the newest creation time seen; a page that brought nothing new moves one ms on.
-            fromMs = added == 0 || newest == fromMs ? newest + 1 : newest;
+            // Creation times are whole seconds, so the next page starts at the newest one seen (inclusive) and repeats are
+            // dropped by referenceId. A page that brought nothing new is a full page from one second: ask again for more, up
+            // to a limit past which the read-back cannot page; say so rather than guess.
+            if (added == 0)
+            {
+                if (count >= MaxReadBackPageSize)
+                {
+                    return new ReadBackResult(actions, new Transient(TransientKind.ServerError,
+                        $"the read-back cannot page past {count} actions created in the same second"));
+                }
+                count = Math.Min(count * 4, MaxReadBackPageSize);
+                continue;
+            }
+            fromSeconds = newest;
         }
     }
 
@@ -171,7 +188,6 @@ public sealed class KaizalaClient : IDisposable
     {
         JsonValueKind.Number => node.AsValue().TryGetValue<long>(out var ms) ? ms : (long)node.GetValue<double>(),
         JsonValueKind.String when long.TryParse((string?)node, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) => ms,
-        JsonValueKind.String when DateTimeOffset.TryParse((string?)node, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) => at.ToUnixTimeMilliseconds(),
         _ => null,
     };
 

@@ -54,6 +54,18 @@ internal static class LedgerSchema
             created_at INTEGER NOT NULL
         );
         """,
+        // 4: what the read-back can match a lost post by (the service lists summaries, not bodies), who settled an
+        // in-doubt item by hand, and the phone number each connector's posts show as their sender.
+        """
+        ALTER TABLE items ADD COLUMN sent_title TEXT;
+        ALTER TABLE items ADD COLUMN resolved_by TEXT;
+        ALTER TABLE items ADD COLUMN resolved_at INTEGER;
+        CREATE TABLE connectors (
+            application_id TEXT PRIMARY KEY,
+            sender         TEXT    NOT NULL,
+            learned_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Count;

@@ -33,6 +33,8 @@ public sealed class LedgerSchemaException(string message) : Exception(message);
 /// <summary>Everything the ledger keeps about one item: the plan's <see cref="LedgerEntry"/> plus what sending and export need.</summary>
 /// <param name="RequestHash">SHA-256 of the canonical actionBody as last sent (see <c>CanonicalJson</c>); the read-back is compared with it.</param>
 /// <param name="InDoubtSince">Start of the first attempt of the current in-doubt streak: the read-back's lower bound.</param>
+/// <param name="SentTitle">The title (a Poll's question) of the body last sent: what the read-back's summary can be matched by.</param>
+/// <param name="ResolvedBy">Who settled the item by hand with <c>resolve</c> (user@host), with <paramref name="ResolvedAt"/>.</param>
 public sealed record LedgerRecord(
     string Action,
     string Key,
@@ -50,7 +52,10 @@ public sealed record LedgerRecord(
     DateTimeOffset? InDoubtSince,
     DateTimeOffset? SentAt,
     bool Reconciled,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? SentTitle = null,
+    string? ResolvedBy = null,
+    DateTimeOffset? ResolvedAt = null)
 {
     public LedgerEntry ToEntry() =>
         new(Action, Key, State, ContentHash, ReferenceId, ActionId, Attempts, LastError, UpdatedAt);

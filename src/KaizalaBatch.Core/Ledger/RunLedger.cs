@@ -9,7 +9,7 @@ namespace KaizalaBatch.Ledger;
 /// power cut; writes from concurrent senders share a commit (group commit).
 /// A read-write open holds the run lock until disposed; a read-only open never creates, migrates or locks anything.
 /// Thread-safe: the senders share one instance.</summary>
-public sealed class RunLedger : ILedgerReader, IDisposable
+public sealed partial class RunLedger : ILedgerReader, IDisposable
 {
     private readonly SqliteConnection? _connection;
     private readonly FileStream? _lockFile;
@@ -238,7 +238,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
 
     private const string RecordColumns =
         "action, key, group_id, action_type, state, content_hash, request_hash, reference_id, action_id, attempts, " +
-        "last_error, first_row, attempt_started_at, in_doubt_since, sent_at, reconciled, updated_at";
+        "last_error, first_row, attempt_started_at, in_doubt_since, sent_at, reconciled, updated_at, sent_title, resolved_by, resolved_at";
 
     /// <summary>Everything the ledger keeps about one item, or null. Uses one prepared statement for every call.</summary>
     public LedgerRecord? FindRecord(string action, string key)
@@ -281,7 +281,10 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         InDoubtSince: Time(r, 13),
         SentAt: Time(r, 14),
         Reconciled: r.GetInt64(15) != 0,
-        UpdatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)));
+        UpdatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)),
+        SentTitle: r.IsDBNull(17) ? null : r.GetString(17),
+        ResolvedBy: r.IsDBNull(18) ? null : r.GetString(18),
+        ResolvedAt: Time(r, 19));
 
     private static DateTimeOffset? Time(SqliteDataReader r, int ordinal) =>
         r.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(ordinal));
@@ -289,16 +292,18 @@ public sealed class RunLedger : ILedgerReader, IDisposable
     /// <summary>Records, durably and before the request leaves, that an attempt is starting: the item becomes in-doubt
     /// until <see cref="MarkSent"/> or <see cref="MarkFailed"/>. A crash in between leaves it in-doubt, to be reconciled.</summary>
     /// <param name="requestHash">The canonical hash of the actionBody being sent.</param>
-    public void MarkInDoubt(RenderedItem item, string requestHash, DateTimeOffset attemptStartedAt)
+    /// <param name="sentTitle">What the read-back's summary will call it (<see cref="Api.ReadBack.TitleOf"/>).</param>
+    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt)
     {
         ArgumentNullException.ThrowIfNull(item);
         Write("""
-            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, attempts, first_row,
-                               attempt_started_at, in_doubt_since, updated_at)
-            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, 1, $row, $started, $started, $now)
+            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, attempts,
+                               first_row, attempt_started_at, in_doubt_since, updated_at)
+            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, 1, $row, $started, $started, $now)
             ON CONFLICT (action, key) DO UPDATE SET
                 group_id = excluded.group_id, action_type = excluded.action_type, content_hash = excluded.content_hash,
-                request_hash = excluded.request_hash, attempts = items.attempts + 1, first_row = excluded.first_row,
+                request_hash = excluded.request_hash, sent_title = excluded.sent_title, attempts = items.attempts + 1,
+                first_row = excluded.first_row,
                 attempt_started_at = excluded.attempt_started_at,
                 in_doubt_since = CASE WHEN items.state = 'InDoubt' AND items.in_doubt_since IS NOT NULL
                                       THEN items.in_doubt_since ELSE excluded.in_doubt_since END,
@@ -308,6 +313,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
             {
                 BindItem(c, item);
                 c.Parameters.AddWithValue("$request", requestHash);
+                c.Parameters.AddWithValue("$title", (object?)sentTitle ?? DBNull.Value);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
             });
     }
@@ -488,7 +494,8 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         }
     }
 
-    private void Write(string sql, Action<SqliteCommand> bind)
+    /// <param name="changed">Told how many rows the statement changed, once it ran.</param>
+    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? changed = null)
     {
         if (Mode != LedgerMode.ReadWrite)
         {
@@ -497,7 +504,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         // Group commit: every write is durable before this method returns, as before, but writes that arrive while a
         // commit is under way share the next transaction and its fsync instead of queueing for one each. With many
         // senders in flight the fsync, not SQLite or the network, was what bounded a run (bench/send-throughput.sh).
-        var write = new PendingWrite(sql, bind);
+        var write = new PendingWrite(sql, bind, changed);
         lock (_pendingGate)
         {
             _pending.Add(write);
@@ -573,15 +580,18 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         command.CommandText = write.Sql;
         write.Bind(command);
         command.Parameters.AddWithValue("$now", now);
-        command.ExecuteNonQuery();
+        var rows = command.ExecuteNonQuery();
+        write.Changed?.Invoke(rows);
     }
 
     /// <summary>A write waiting for its commit. Done and Error are set and read under <see cref="_commitGate"/>.</summary>
-    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind)
+    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind, Action<int>? changed)
     {
         public string Sql { get; } = sql;
 
         public Action<SqliteCommand> Bind { get; } = bind;
+
+        public Action<int>? Changed { get; } = changed;
 
         public bool Done { get; set; }
 

@@ -32,7 +32,9 @@ public sealed record ConnectionSettings(
     public const int DefaultTimeoutSeconds = 60;
 }
 
-public sealed record RunLimits(int PerMinute = 100, int Concurrency = 4, int MaxAttempts = 5, int MaxErrors = 50);
+/// <param name="ResendInDoubt"><c>limits.inDoubt: resend</c>: post again an in-doubt item the service cannot list, instead of
+/// holding it for <c>resolve</c>.</param>
+public sealed record RunLimits(int PerMinute = 100, int Concurrency = 4, int MaxAttempts = 5, int MaxErrors = 50, bool ResendInDoubt = false);
 
 /// <param name="CountryCode">"+91" style prefix for numbers written without +; null when not configured.</param>
 public sealed record PhoneDefaults(string? CountryCode);

@@ -216,7 +216,8 @@ public static partial class RunFileLoader
             Integer(limits, "perMinute") ?? defaults.PerMinute,
             Integer(limits, "concurrency") ?? defaults.Concurrency,
             Integer(limits, "maxAttempts") ?? defaults.MaxAttempts,
-            Integer(limits, "maxErrors") ?? defaults.MaxErrors);
+            Integer(limits, "maxErrors") ?? defaults.MaxErrors,
+            limits["inDoubt"] is StringToken { Value: "resend" });
     }
 
     private static int? Integer(MappingToken mapping, string key) =>

@@ -24,7 +24,8 @@ public sealed class BatchRunner
     private readonly ILogger _logger;
     private readonly Func<double> _jitter;
     private readonly ResiliencePipeline<Attempt> _retry;
-    private readonly ResiliencePipeline<ApiOutcome> _uploadRetry;
+    private readonly MediaUploader _media;
+    private readonly Reconciler _reconciler;
 
     public BatchRunner(KaizalaClient client, RunLedger ledger, BatchOptions options, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -53,7 +54,8 @@ public sealed class BatchRunner
             }
         };
         _retry = BuildRetry();
-        _uploadRetry = BuildUploadRetry();
+        _media = new MediaUploader(client, ledger, BuildUploadRetry(), _logger);
+        _reconciler = new Reconciler(client, ledger, client.ApplicationId, options.ReconcileSkew, _logger);
     }
 
     /// <summary>Sends every item. <paramref name="stop"/> (Ctrl-C) stops taking new items and starting new attempts; requests
@@ -197,7 +199,12 @@ public sealed class BatchRunner
         Dictionary<string, string>? media;
         try
         {
-            media = await UploadMediaAsync(item, stop, abort).ConfigureAwait(false);
+            (media, var uploadError) = await _media.ResolveAsync(item, stop, abort).ConfigureAwait(false);
+            if (media is null)
+            {
+                _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, uploadError);
+                _ledger.MarkFailedBeforeSending(item, uploadError!);
+            }
         }
         catch (KaizalaConnectionException ex)
         {
@@ -209,14 +216,10 @@ public sealed class BatchRunner
         }
         var request = ActionRequest.For(item, media);
         var kind = item.PackageId ?? item.ActionType;
+        var title = ReadBack.TitleOf(kind, request.ActionBody);
 
         // An earlier run (or crash) may have left it in doubt: the read-back decides before anything is posted.
         var unresolved = record?.State == ItemState.InDoubt;
-        var lookFor = new HashSet<string>(StringComparer.Ordinal) { request.BodyHash };
-        if (record?.RequestHash is { } earlier)
-        {
-            lookFor.Add(earlier);
-        }
 
         Attempt last;
         var requestLeft = false;
@@ -226,26 +229,10 @@ public sealed class BatchRunner
             {
                 if (unresolved)
                 {
-                    var since = _ledger.FindRecord(item.Action, item.Key)?.InDoubtSince ?? _time.GetUtcNow() - TimeSpan.FromDays(1);
-                    var readBack = await _client.ReadActionsAsync(item.GroupId, kind, since - _options.ReconcileSkew, abort).ConfigureAwait(false);
-                    if (readBack.Failure is not null)
+                    if (await ReconcileAsync(item, kind, title, abort).ConfigureAwait(false) is { } settled)
                     {
-                        return new Attempt(null, readBack.Failure as Transient
-                            ?? new Transient(TransientKind.ServerError, $"read-back failed: {readBack.Failure}"));
+                        return settled;
                     }
-                    var found = readBack.Actions.FirstOrDefault(a =>
-                        a.ReferenceId is not null
-                        && string.Equals(a.ActionType, kind, StringComparison.OrdinalIgnoreCase)
-                        && lookFor.Contains(CanonicalJson.Hash(a.ActionBody))
-                        && !_ledger.IsReferenceKnown(a.ReferenceId));
-                    if (found is not null)
-                    {
-                        _ledger.MarkSent(item.Action, item.Key, found.ReferenceId, found.ActionId, reconciled: true);
-                        _logger.LogInformation("{Action}/{Key}: the read-back found it in group {GroupId} (referenceId {ReferenceId}); not sent again",
-                            item.Action, item.Key, item.GroupId, found.ReferenceId);
-                        return new Attempt(ItemResult.Reconciled, null);
-                    }
-                    _logger.LogInformation("{Action}/{Key}: not found in group {GroupId} by the read-back; sending it", item.Action, item.Key, item.GroupId);
                     unresolved = false;
                 }
 
@@ -256,7 +243,7 @@ public sealed class BatchRunner
                     // The ledger says "in doubt", durably, the moment before the request leaves.
                     outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
                     {
-                        _ledger.MarkInDoubt(item, request.BodyHash, _time.GetUtcNow());
+                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow());
                         sentNow = requestLeft = true;
                     }).ConfigureAwait(false);
                 }
@@ -313,11 +300,47 @@ public sealed class BatchRunner
         return Settle(item, unresolved, requestLeft, $"gave up after {_options.MaxAttempts} attempts: {last.Retry}");
     }
 
+    /// <summary>Reads the group back for an in-doubt item: a final attempt when the read-back settles it (found, held, group
+    /// gone) or a transient failure to retry; null when the Action is certainly not there and the item may be posted.</summary>
+    private async Task<Attempt?> ReconcileAsync(RenderedItem item, string kind, string? title, CancellationToken abort)
+    {
+        var record = _ledger.FindRecord(item.Action, item.Key);
+        if (!ReadBack.IsListable(kind) && _options.ResendInDoubt)
+        {
+            _logger.LogWarning("{Action}/{Key}: in doubt, and the service cannot list {Type} actions; posting it again (limits.inDoubt: resend)",
+                item.Action, item.Key, kind);
+            return null;
+        }
+        var since = record?.InDoubtSince ?? _time.GetUtcNow() - TimeSpan.FromDays(1);
+        var found = await _reconciler.FindAsync(item.GroupId, kind, record?.SentTitle ?? title, since, abort).ConfigureAwait(false);
+        switch (found)
+        {
+            case Reconciliation.Found(var referenceId, var actionId):
+                _ledger.MarkSent(item.Action, item.Key, referenceId, actionId, reconciled: true);
+                _logger.LogInformation("{Action}/{Key}: the read-back found it in group {GroupId} (referenceId {ReferenceId}); not sent again",
+                    item.Action, item.Key, item.GroupId, referenceId);
+                return new Attempt(ItemResult.Reconciled, null);
+            case Reconciliation.Undecidable(var reason):
+                _ledger.MarkStillInDoubt(item.Action, item.Key, reason);
+                _logger.LogWarning("{Action}/{Key} stays in doubt: {Reason}", item.Action, item.Key, reason);
+                return new Attempt(ItemResult.InDoubt, null);
+            case Reconciliation.GroupGone(var reason):
+                _ledger.MarkFailed(item.Action, item.Key, reason);
+                _logger.LogWarning("{Action}/{Key} failed: {Reason}", item.Action, item.Key, reason);
+                return new Attempt(ItemResult.Failed, null);
+            case Reconciliation.ReadFailed(var failure):
+                return new Attempt(null, failure);
+            default:
+                _logger.LogInformation("{Action}/{Key}: not found in group {GroupId} by the read-back; sending it", item.Action, item.Key, item.GroupId);
+                return null;
+        }
+    }
+
     /// <summary>Ends an item whose last attempt did not succeed: in doubt while an Action may exist, failed when none can;
-    /// not started (the ledger untouched) when no request of the item left in this run.</summary>
+    /// not started (the ledger untouched) when it was not in doubt and no request of it left in this run.</summary>
     private ItemResult Settle(RenderedItem item, bool unresolved, bool requestLeft, string error)
     {
-        if (!requestLeft || _ledger.FindRecord(item.Action, item.Key)?.State != ItemState.InDoubt)
+        if ((!requestLeft && !unresolved) || _ledger.FindRecord(item.Action, item.Key)?.State != ItemState.InDoubt)
         {
             return ItemResult.NotStarted;
         }
@@ -355,46 +378,6 @@ public sealed class BatchRunner
         Randomizer = _jitter,
         ShouldHandle = args => ValueTask.FromResult(retry(args.Outcome)),
     };
-
-    /// <summary>The mediaResource of every media file of the item, uploading those the ledger does not know. Null when one failed.</summary>
-    private async Task<Dictionary<string, string>?> UploadMediaAsync(RenderedItem item, CancellationToken stop, CancellationToken abort)
-    {
-        var resources = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in item.Media)
-        {
-            if (resources.ContainsKey(file.ContentHash))
-            {
-                continue;
-            }
-            if (_ledger.FindMedia(file.ContentHash) is { } known)
-            {
-                resources[file.ContentHash] = known.MediaResource;
-                continue;
-            }
-            ApiOutcome outcome;
-            try
-            {
-                outcome = await _uploadRetry.ExecuteAsync(async _ => await _client.UploadMediaAsync(file.FullPath, file.MimeType, abort).ConfigureAwait(false), stop)
-                    .ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
-            {
-                outcome = new Transient(TransientKind.Reset, "stopped before the media upload finished");
-            }
-            if (outcome is Accepted { MediaResource: { Length: > 0 } resource })
-            {
-                _ledger.RecordMedia(file.ContentHash, resource, Path.GetFileName(file.FullPath));
-                _logger.LogInformation("Uploaded {File} for {Action}/{Key}", Path.GetFileName(file.FullPath), item.Action, item.Key);
-                resources[file.ContentHash] = resource;
-                continue;
-            }
-            var error = $"upload of {Path.GetFileName(file.FullPath)} failed: {outcome}";
-            _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, error);
-            _ledger.MarkFailedBeforeSending(item, error);
-            return null;
-        }
-        return resources;
-    }
 
     /// <summary>The counters of one run, shared by the workers.</summary>
     private sealed class RunState(int? total, IProgress<RunProgress>? progress)

@@ -37,6 +37,10 @@ public sealed record BatchOptions(int MaxAttempts = 5, int MaxErrors = 0, int Co
 
     /// <summary>How far before an in-doubt attempt's start the read-back looks, for clock differences with the service.</summary>
     public TimeSpan ReconcileSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Post an in-doubt item again when the service cannot list its type (<c>limits.inDoubt: resend</c>), instead of
+    /// holding it in doubt for <c>resolve</c>.</summary>
+    public bool ResendInDoubt { get; init; }
 }
 
 /// <summary>Where a run stands, for a progress bar.</summary>
@@ -82,6 +86,7 @@ public sealed record RunSummary(IReadOnlyList<ActionSummary> Actions, StopReason
 
     public int Invalid => Actions.Sum(a => a.Invalid);
 
-    /// <summary>SPEC section 3: 3 when stopped early, 1 when some items failed, stayed in doubt or are invalid, else 0.</summary>
-    public int ExitCode => Stopped is not null ? 3 : Failed + InDoubt + Invalid > 0 ? 1 : 0;
+    /// <summary>SPEC section 3: 3 when stopped early, 1 when some items failed, stayed in doubt, are invalid or were never
+    /// started (the service could not be reached, say), else 0: no run that leaves work undone exits 0.</summary>
+    public int ExitCode => Stopped is not null ? 3 : Failed + InDoubt + Invalid + NotStarted > 0 ? 1 : 0;
 }

@@ -14,8 +14,8 @@ namespace KaizalaBatch.Emulator.Endpoints;
 /// </summary>
 internal sealed class ActionEndpoints(Service service)
 {
-    /// <summary>Read-back pages hold 30 Actions unless count says otherwise, and never more than this.</summary>
-    public const int MaxPage = 100;
+    /// <summary>Read-back pages hold 30 Actions unless count says otherwise, and never more than this (the docs name no cap).</summary>
+    public const int MaxPage = 1000;
 
     public const int DefaultPage = 30;
 
@@ -51,7 +51,9 @@ internal sealed class ActionEndpoints(Service service)
         }
     }
 
-    /// <summary><c>GET .../groups/{groupId}/actions?actionType=&amp;fromDate=&amp;count=</c></summary>
+    /// <summary><c>GET .../groups/{groupId}/actions?actionType=&amp;fromDate=&amp;count=</c>: summaries of the listable
+    /// types only (actions_get.md, actions.md). actionType is required, as the page says; fromDate is epoch seconds, like the
+    /// creationTime it answers with (a value above 10^11 is taken as milliseconds).</summary>
     public IResult List(HttpContext http, string groupId)
     {
         if (Group(groupId, out var group) is { } badGroup)
@@ -61,13 +63,25 @@ internal sealed class ActionEndpoints(Service service)
 
         var query = http.Request.Query;
         var kind = query["actionType"].ToString();
+        if (kind.Length == 0)
+        {
+            return Answers.Refused(new Refusal("actionType", "actionType is required: the type of Action to list"));
+        }
+
+        if (!ActionSummary.Listable.Contains(kind))
+        {
+            return Answers.Refused(new Refusal("actionType",
+                $"Actions of type '{kind}' cannot be listed; the service lists Image, Job, Survey, LetsMeet and Poll"));
+        }
+
         long fromDate = 0;
         if (query["fromDate"].ToString() is { Length: > 0 } fromText &&
             !long.TryParse(fromText, NumberStyles.Integer, CultureInfo.InvariantCulture, out fromDate))
         {
-            return Answers.Refused(new Refusal("fromDate", "fromDate must be epoch milliseconds (an integer)"));
+            return Answers.Refused(new Refusal("fromDate", "fromDate must be epoch seconds (an integer)"));
         }
 
+        var fromMs = fromDate > EpochMillisecondsAbove ? fromDate : fromDate * 1000;
         var count = DefaultPage;
         if (query["count"].ToString() is { Length: > 0 } countText &&
             (!int.TryParse(countText, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) || count < 1))
@@ -75,27 +89,22 @@ internal sealed class ActionEndpoints(Service service)
             return Answers.Refused(new Refusal("count", "count must be an integer of 1 or more"));
         }
 
-        var page = service.Store.Read(group, fromDate, kind.Length == 0 ? null : kind, Math.Min(count, MaxPage));
+        var page = service.Store.Read(group, fromMs, kind, Math.Min(count, MaxPage));
         var actions = new JsonArray();
+        var mediaBase = MediaBase(http);
         foreach (var action in page.Actions)
         {
-            var item = new JsonObject { ["referenceId"] = action.ReferenceId.ToString() };
-            if (action.ActionId is { } actionId)
-            {
-                item["actionId"] = actionId.ToString();
-            }
-
-            item["actionType"] = action.Kind;
-            item["sender"] = action.Connector;
-            item["creationTime"] = action.CreatedAt.ToUnixTimeMilliseconds();
-            item["actionBody"] = action.ActionBody;
-            actions.Add(item);
+            var responses = action.ActionId is { } id ? service.Store.Responses(id) : [];
+            actions.Add(ActionSummary.ListEntry(action, Senders.PhoneOf(action.Connector), responses, mediaBase));
         }
 
         return Answers.Ok(new JsonObject { ["actions"] = actions, ["hasMore"] = page.HasMore });
     }
 
-    /// <summary><c>GET .../groups/{groupId}/actions/{actionId}?getDetails=true|false</c></summary>
+    /// <summary>fromDate values above this are milliseconds (10^11 seconds is the year 5138).</summary>
+    private const long EpochMillisecondsAbove = 100_000_000_000;
+
+    /// <summary><c>GET .../groups/{groupId}/actions/{actionId}?getDetails=true|false</c> (actionDetails.md).</summary>
     public IResult Details(HttpContext http, string groupId, string actionId)
     {
         if (Find(groupId, actionId, out var action) is { } notFound)
@@ -111,27 +120,11 @@ internal sealed class ActionEndpoints(Service service)
         }
 
         var responses = service.Store.Responses(action!.ActionId!.Value);
-        using var body = JsonDocument.Parse(action.ActionBodyJson);
-        var answer = ActionSummary.Describe(action, body.RootElement, responses);
-        if (withDetails)
-        {
-            var list = new JsonArray();
-            foreach (var response in responses)
-            {
-                list.Add(new JsonObject
-                {
-                    ["responseId"] = response.ResponseId.ToString(),
-                    ["responder"] = response.Responder,
-                    ["responseTime"] = response.CreatedAt.ToUnixTimeMilliseconds(),
-                    ["actionBody"] = JsonNode.Parse(response.ActionBodyJson),
-                });
-            }
-
-            answer["responses"] = list;
-        }
-
-        return Answers.Ok(answer);
+        return Answers.Ok(ActionSummary.Details(action, Senders.PhoneOf(action.Connector), responses, withDetails, MediaBase(http)));
     }
+
+    /// <summary>Where the summaries' imageUrl points: a made-up blob address on the emulator's own host.</summary>
+    private static string MediaBase(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}/_emulator/blobs/";
 
     /// <summary><c>POST .../groups/{groupId}/actions/{actionId}/responses</c></summary>
     public async Task<IResult> RespondAsync(HttpContext http, string groupId, string actionId)
@@ -149,13 +142,15 @@ internal sealed class ActionEndpoints(Service service)
 
         using (document)
         {
-            if (ResponseRules.Check(document.RootElement, action!, out var bodyJson) is { } refusal)
+            if (ResponseRules.Check(document.RootElement, action!, out var bodyJson, out var responseId) is { } refusal)
             {
                 return Answers.Refused(refusal);
             }
 
-            var response = service.Store.AddResponse(action!, Connector(http), bodyJson, service.Time.GetUtcNow());
-            return Answers.Ok(new JsonObject { ["responseId"] = response.ResponseId.ToString() });
+            var response = service.Store.AddResponse(action!, Senders.PhoneOf(Connector(http)), bodyJson, service.Time.GetUtcNow(), responseId);
+            return response is null
+                ? Answers.NotFound($"response {responseId} not found for action {action!.ActionId}")
+                : Answers.Ok(new JsonObject { ["responseId"] = response.ResponseId.ToString() });
         }
     }
 

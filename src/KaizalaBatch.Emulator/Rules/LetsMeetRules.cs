@@ -3,12 +3,18 @@ using System.Text.Json;
 namespace KaizalaBatch.Emulator.Rules;
 
 /// <summary>
-/// LetsMeet: title, startingTime (ISO 8601 date-time), durationInMins (integer, default 30),
+/// LetsMeet: title, startingTime (ISO 8601 date-time), durationInMins or duration (integer, default 30),
 /// place {latitude, longitude, name?}, agenda, isSenderOnly.
 /// </summary>
 internal static class LetsMeetRules
 {
     public const int DefaultDurationMinutes = 30;
+
+    /// <summary>The meeting's length in minutes, from either documented spelling, else the default.</summary>
+    public static int Duration(JsonElement body) =>
+        Fields.TryGet(body, "durationInMins", out var minutes) || Fields.TryGet(body, "duration", out minutes)
+            ? minutes.GetInt32()
+            : DefaultDurationMinutes;
 
     public static Refusal? Check(JsonElement body, string path)
     {
@@ -28,7 +34,14 @@ internal static class LetsMeetRules
             return new Refusal(at, $"{at} must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z");
         }
 
-        if (Fields.OptionalPositiveInteger(body, "durationInMins", path) is { } badDuration)
+        // The docs' table spells it DurationInMins, their sample duration: either is taken, not both.
+        if (Fields.TryGet(body, "durationInMins", out _) && Fields.TryGet(body, "duration", out _))
+        {
+            var at = Fields.At(path, "duration");
+            return new Refusal(at, $"give one of {at} and {Fields.At(path, "durationInMins")}, not both");
+        }
+
+        if ((Fields.OptionalPositiveInteger(body, "durationInMins", path) ?? Fields.OptionalPositiveInteger(body, "duration", path)) is { } badDuration)
         {
             return badDuration;
         }

@@ -3,19 +3,34 @@ using System.Text.Json;
 namespace KaizalaBatch.Emulator.Rules;
 
 /// <summary>
-/// Judges a <c>POST .../actions/{actionId}/responses</c> body against the Action it answers.
-/// Job: <c>{ "isCompleted": bool }</c>. Survey: <c>{ "answers": [...] }</c>, one per question by index
-/// (null = unanswered). Poll: <c>{ "choice": index }</c>. Package instance: any object.
-/// The other built-in types take no responses.
+/// Judges a <c>POST .../actions/{actionId}/responses</c> body against the Action it answers (action_responses.md).
+/// Job: <c>{ "isCompleted": bool }</c>. Survey: <c>{ "responseName"?, "responseLocation"?, "answers": [...] }</c> (the
+/// docs' sample spells it <c>Answers</c>: both are taken), one answer per question by index (null = unanswered): a string
+/// for Text, Image (a mediaResource) and SingleOption (the option's title), an array of strings for MultiOption (titles)
+/// and AttachmentList, a number for Numeric, <c>{lt, lg, n}</c> or <c>{latitude, longitude, name}</c> for Location, epoch
+/// seconds (or an ISO 8601 text) for DateTime and Date. An option's index is taken too, as an emulator extension.
+/// Poll (not in the pages; an emulator extension for reports): <c>{ "choice": index }</c>. Package instance: any object.
+/// The other built-in types take no responses. An optional top-level <c>responseId</c> updates that earlier response.
 /// </summary>
 internal static class ResponseRules
 {
-    public static Refusal? Check(JsonElement root, AcceptedAction action, out string actionBodyJson)
+    public static Refusal? Check(JsonElement root, AcceptedAction action, out string actionBodyJson, out Guid? responseId)
     {
         actionBodyJson = "{}";
+        responseId = null;
         if (Fields.RequireObject(root, "body") is { } notObject)
         {
             return notObject;
+        }
+
+        if (Fields.TryGet(root, "responseId", out var idValue))
+        {
+            if (idValue.ValueKind != JsonValueKind.String || !Guid.TryParse(idValue.GetString(), out var id))
+            {
+                return new Refusal("responseId", "responseId must be the GUID of an earlier response");
+            }
+
+            responseId = id;
         }
 
         if (Fields.TryGet(root, "actionType", out var typeValue))
@@ -114,7 +129,9 @@ internal static class ResponseRules
         }
 
         var type = SurveyRules.CanonicalQuestionType(question.GetProperty("type").GetString()!)!;
-        var optionCount = SurveyRules.TakesOptions(type) ? question.GetProperty("options").GetArrayLength() : 0;
+        var options = SurveyRules.TakesOptions(type)
+            ? question.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("title").GetString()!).ToArray()
+            : [];
         switch (type)
         {
             case "Text":
@@ -123,11 +140,11 @@ internal static class ResponseRules
             case "Numeric":
                 return answer.ValueKind == JsonValueKind.Number ? null : new Refusal(at, $"{at} must be a JSON number for a Numeric question");
             case "SingleOption":
-                return Index(answer, at, optionCount);
+                return Option(answer, at, options, out _);
             case "MultiOption":
                 if (answer.ValueKind != JsonValueKind.Array)
                 {
-                    return new Refusal(at, $"{at} must be an array of option indexes for a MultiOption question");
+                    return new Refusal(at, $"{at} must be an array of option titles for a MultiOption question");
                 }
 
                 var seen = new HashSet<int>();
@@ -135,12 +152,12 @@ internal static class ResponseRules
                 foreach (var item in answer.EnumerateArray())
                 {
                     var itemAt = Fields.At(at, j++);
-                    if (Index(item, itemAt, optionCount) is { } badIndex)
+                    if (Option(item, itemAt, options, out var chosen) is { } badOption)
                     {
-                        return badIndex;
+                        return badOption;
                     }
 
-                    if (!seen.Add(item.GetInt32()))
+                    if (!seen.Add(chosen))
                     {
                         return new Refusal(itemAt, $"{itemAt} repeats an option");
                     }
@@ -148,36 +165,61 @@ internal static class ResponseRules
 
                 return null;
             case "Location":
-                if (Fields.RequireObject(answer, at) is { } notPlace)
-                {
-                    return notPlace;
-                }
-
-                foreach (var (name, limit) in (ReadOnlySpan<(string, double)>)[("latitude", 90), ("longitude", 180)])
-                {
-                    if (!Fields.TryGet(answer, name, out var coordinate))
-                    {
-                        return new Refusal(Fields.At(at, name), $"{Fields.At(at, name)} is required");
-                    }
-
-                    if (Fields.Number(coordinate, Fields.At(at, name), -limit, limit) is { } badCoordinate)
-                    {
-                        return badCoordinate;
-                    }
-                }
-
-                return null;
+                return Location(answer, at);
             case "DateTime":
-                return answer.ValueKind == JsonValueKind.String && Fields.IsIsoDateTime(answer.GetString()!)
-                    ? null
-                    : new Refusal(at, $"{at} must be an ISO 8601 date-time for a DateTime question");
             case "Date":
-                return answer.ValueKind == JsonValueKind.String && Fields.IsIsoDate(answer.GetString()!)
+                return answer.ValueKind == JsonValueKind.Number
+                    || (answer.ValueKind == JsonValueKind.String && (Fields.IsIsoDateTime(answer.GetString()!) || Fields.IsIsoDate(answer.GetString()!)))
                     ? null
-                    : new Refusal(at, $"{at} must be a date (yyyy-MM-dd) for a Date question");
+                    : new Refusal(at, $"{at} must be epoch seconds (a number) or an ISO 8601 text for a {type} question");
             default: // AttachmentList
                 return Fields.Array(answer, at, 0) ?? Fields.Texts(answer, at);
         }
+    }
+
+    /// <summary>An option by its title (as the docs answer) or by its index.</summary>
+    private static Refusal? Option(JsonElement value, string at, string[] options, out int chosen)
+    {
+        chosen = -1;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            chosen = Array.FindIndex(options, o => string.Equals(o, value.GetString(), StringComparison.Ordinal));
+            return chosen >= 0 ? null : new Refusal(at, $"{at} must be one of the options: {string.Join(", ", options)}");
+        }
+
+        if (Index(value, at, options.Length) is { } badIndex)
+        {
+            return value.ValueKind == JsonValueKind.Number ? badIndex : new Refusal(at, $"{at} must be an option's title");
+        }
+
+        chosen = value.GetInt32();
+        return null;
+    }
+
+    /// <summary>The sample's short form <c>{lt, lg, n}</c> or the long form <c>{latitude, longitude, name}</c>.</summary>
+    private static Refusal? Location(JsonElement answer, string at)
+    {
+        if (Fields.RequireObject(answer, at) is { } notPlace)
+        {
+            return notPlace;
+        }
+
+        var shortForm = Fields.TryGet(answer, "lt", out _) || Fields.TryGet(answer, "lg", out _);
+        foreach (var (name, shortName, limit) in (ReadOnlySpan<(string, string, double)>)[("latitude", "lt", 90), ("longitude", "lg", 180)])
+        {
+            var key = shortForm ? shortName : name;
+            if (!Fields.TryGet(answer, key, out var coordinate))
+            {
+                return new Refusal(Fields.At(at, key), $"{Fields.At(at, key)} is required");
+            }
+
+            if (Fields.Number(coordinate, Fields.At(at, key), -limit, limit) is { } badCoordinate)
+            {
+                return badCoordinate;
+            }
+        }
+
+        return null;
     }
 
     private static Refusal? Index(JsonElement value, string at, int count)

@@ -2,8 +2,8 @@ using KaizalaBatch.Emulator.Rules;
 
 namespace KaizalaBatch.Emulator.State;
 
-/// <summary>A response someone posted to an Action.</summary>
-internal sealed record ActionResponse(Guid ResponseId, string Responder, DateTimeOffset CreatedAt, string ActionBodyJson);
+/// <summary>A response someone posted to an Action; a post with its responseId replaces the body (UpdatedAt moves).</summary>
+internal sealed record ActionResponse(Guid ResponseId, string Responder, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ActionBodyJson);
 
 /// <summary>One page of a group's Actions, oldest first.</summary>
 internal sealed record ActionPage(IReadOnlyList<AcceptedAction> Actions, bool HasMore);
@@ -135,9 +135,9 @@ internal sealed class ActionStore
         }
     }
 
-    public ActionResponse AddResponse(AcceptedAction action, string responder, string actionBodyJson, DateTimeOffset now)
+    /// <summary>Adds a response, or with <paramref name="responseId"/> replaces that earlier one (null when the action has none by that id).</summary>
+    public ActionResponse? AddResponse(AcceptedAction action, string responder, string actionBodyJson, DateTimeOffset now, Guid? responseId = null)
     {
-        var response = new ActionResponse(Guid.NewGuid(), responder, now, actionBodyJson);
         lock (gate)
         {
             if (!responses.TryGetValue(action.ActionId!.Value, out var list))
@@ -146,10 +146,22 @@ internal sealed class ActionStore
                 responses[action.ActionId.Value] = list;
             }
 
-            list.Add(response);
-        }
+            if (responseId is { } id)
+            {
+                var at = list.FindIndex(r => r.ResponseId == id);
+                if (at < 0)
+                {
+                    return null;
+                }
 
-        return response;
+                list[at] = list[at] with { UpdatedAt = now, ActionBodyJson = actionBodyJson };
+                return list[at];
+            }
+
+            var response = new ActionResponse(Guid.NewGuid(), responder, now, now, actionBodyJson);
+            list.Add(response);
+            return response;
+        }
     }
 
     public IReadOnlyList<ActionResponse> Responses(Guid actionId)

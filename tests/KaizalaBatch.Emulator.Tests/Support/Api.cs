@@ -81,8 +81,16 @@ internal sealed class Api : IDisposable
     public Task<Reply> RespondAsync(Guid actionId, string json, Guid? group = null) =>
         PostJsonAsync($"v1/groups/{group ?? Group}/actions/{actionId}/responses", json);
 
-    public Task<Reply> ListAsync(string query = "", Guid? group = null) =>
-        GetAsync($"v1/groups/{group ?? Group}/actions{query}");
+    /// <summary>The list call; the documented actionType (required by the service) defaults to Survey unless the query names one.</summary>
+    public Task<Reply> ListAsync(string query = "", Guid? group = null, string actionType = "Survey")
+    {
+        if (!query.Contains("actionType=", StringComparison.Ordinal))
+        {
+            query = (query.Length == 0 ? "?" : query + "&") + "actionType=" + actionType;
+        }
+
+        return GetAsync($"v1/groups/{group ?? Group}/actions{query}");
+    }
 
     public Task<Reply> DetailsAsync(Guid actionId, bool details, Guid? group = null) =>
         GetAsync($"v1/groups/{group ?? Group}/actions/{actionId}?getDetails={(details ? "true" : "false")}");
