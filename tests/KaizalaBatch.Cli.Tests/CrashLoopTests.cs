@@ -127,6 +127,6 @@ public sealed class CrashLoopTests
 
         // The plan now calls the old-bodied ones changed; --resend-changed would send them again, on purpose.
         var plan = await scenario.CliAsync("plan");
-        Assert.Matches($@"notice\s+Announcement\s+0\s+{20 - storedBefore}\s+{storedBefore}\s", plan.StdOut);
+        Assert.Matches($@"notice\s+Survey\s+0\s+{20 - storedBefore}\s+{storedBefore}\s", plan.StdOut);
     }
 }

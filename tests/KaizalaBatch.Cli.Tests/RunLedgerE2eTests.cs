@@ -38,7 +38,7 @@ public sealed class RunLedgerE2eTests
         scenario.WriteRunFile(title: "{{ if row.site == 'Site 001' || row.site == 'Site 004' || row.site == 'Site 007' }}Updated notice{{ else }}Notice{{ end }} for {{ row.site }}");
         var plan = await scenario.CliAsync("plan");
         Assert.True(plan.ExitCode == 0, plan.AllOutput);
-        Assert.Equal(["Announcement", "0", "9", "3", "0", "0", "0"], SummaryRow(plan.StdOut, "notice"));
+        Assert.Equal(["Survey", "0", "9", "3", "0", "0", "0"], SummaryRow(plan.StdOut, "notice"));
 
         var skipping = await scenario.RunAsync();
         Assert.True(skipping.ExitCode == 0, skipping.AllOutput);

@@ -67,10 +67,21 @@ public sealed class RunScenario : IAsyncDisposable
         return scenario;
     }
 
-    /// <summary>Writes the run file; <paramref name="title"/> is the Scriban title template (change it to change every item).</summary>
+    /// <summary>Writes the run file; <paramref name="title"/> is the Scriban title template (change it to change every item).
+    /// <paramref name="type"/> is Survey (the service can list it, so a lost answer is found by the read-back) or Announcement
+    /// (it cannot: a lost answer stays in doubt until resolve, unless <paramref name="inDoubt"/> is "resend").</summary>
     public void WriteRunFile(string title = "Notice for {{ row.site }}", int perMinute = 300, int concurrency = 4, int maxAttempts = 5,
-        int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null, bool withReminder = false)
+        int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null, bool withReminder = false, string type = "Survey",
+        string? inDoubt = null)
     {
+        var body = type == "Survey"
+            ? """
+                    questions:
+                      - { title: "Read it?", type: SingleOption, options: [ { title: "Yes" }, { title: "No" } ] }
+              """
+            : """
+                    message: "Please read the notice for {{ row.site }}."
+              """;
         var yaml = $$$"""
             version: 1
             name: e2e
@@ -85,15 +96,16 @@ public sealed class RunScenario : IAsyncDisposable
               concurrency: {{{concurrency}}}
               maxAttempts: {{{maxAttempts}}}
               maxErrors: {{{maxErrors}}}
+            {{{(inDoubt is null ? "" : $"  inDoubt: {inDoubt}")}}}
             actions:
               - name: notice
-                type: Announcement
+                type: {{{type}}}
                 targets:
                   file: groups.csv
             {{{(keyTemplate is null ? "" : $"    key: \"{keyTemplate}\"")}}}
                 body:
                   title: "{{{title}}}"
-                  message: "Please read the notice for {{ row.site }}."
+            {{{body}}}
             {{{(withReminder ? Reminder : "")}}}
             """;
         File.WriteAllText(RunFilePath, yaml);
