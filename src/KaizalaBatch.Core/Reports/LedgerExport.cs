@@ -21,7 +21,7 @@ public static class LedgerExport
     private static readonly string[] Columns =
     [
         "action", "key", "groupId", "actionType", "state", "referenceId", "actionId", "attempts", "lastError",
-        "firstRow", "sentAt", "reconciled", "updatedAt", "contentHash",
+        "firstRow", "sentAt", "reconciled", "updatedAt", "contentHash", "resolvedBy", "resolvedAt",
     ];
 
     public static long Write(IEnumerable<LedgerRecord> records, ExportFormat format, Stream output)
@@ -57,7 +57,7 @@ public static class LedgerExport
                 r.Action, r.Key, r.GroupId, r.ActionType, StateText(r.State), r.ReferenceId ?? "", r.ActionId ?? "",
                 r.Attempts.ToString(CultureInfo.InvariantCulture), r.LastError ?? "",
                 r.FirstRow?.ToString(CultureInfo.InvariantCulture) ?? "", Time(r.SentAt), r.Reconciled ? "true" : "false",
-                Time(r.UpdatedAt), r.ContentHash,
+                Time(r.UpdatedAt), r.ContentHash, r.ResolvedBy ?? "", Time(r.ResolvedAt),
             ]);
             count++;
         }
@@ -90,6 +90,8 @@ public static class LedgerExport
                 json.WriteBoolean("reconciled", r.Reconciled);
                 json.WriteString("updatedAt", Time(r.UpdatedAt));
                 json.WriteString("contentHash", r.ContentHash);
+                Optional(json, "resolvedBy", r.ResolvedBy);
+                Optional(json, "resolvedAt", r.ResolvedAt is null ? null : Time(r.ResolvedAt));
                 json.WriteEndObject();
             }
             output.WriteByte((byte)'\n');

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using KaizalaBatch.Ledger;
+using KaizalaBatch.RunFiles;
+
+namespace KaizalaBatch.Cli.Commands;
+
+/// <summary><c>kaizala-batch resolve RUN.yaml --as sent|not-sent [--only ACTION] [--key KEY]</c>: settles in-doubt items by
+/// the user's decision, recorded in the ledger with who decided and when.</summary>
+public static class ResolveCommand
+{
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var runFile = CommonArguments.RunFile();
+        var decision = new Option<string>("--as")
+        {
+            Description = "sent: the Action is in the group, never post it again; not-sent: it is not, the next run sends it.",
+            Required = true,
+            HelpName = "sent|not-sent",
+        };
+        decision.AcceptOnlyFromAmong("sent", "not-sent");
+        var only = new Option<string?>("--only") { Description = "Only the in-doubt items of this action.", HelpName = "ACTION" };
+        var key = new Option<string?>("--key") { Description = "Only the in-doubt item with this key.", HelpName = "KEY" };
+        var command = new Command("resolve",
+            "Settle items left in doubt (a request went out, no answer came back, and the service's read-back cannot tell whether it " +
+            "created the Action) after checking the groups yourself. Without --only and --key: every in-doubt item. " +
+            "Exit codes: 0 done, 2 unusable input, 3 the ledger is locked by a run.")
+        {
+            runFile, decision, only, key,
+        };
+        command.SetAction(parse => Execute(parse.GetRequiredValue(runFile), parse.GetRequiredValue(decision) == "sent" ? Resolution.Sent : Resolution.NotSent,
+            parse.GetValue(only), parse.GetValue(key), output, error));
+        return command;
+    }
+
+    private static int Execute(string runFilePath, Resolution resolution, string? only, string? key, TextWriter output, TextWriter error)
+    {
+        var run = RunInput.Load(runFilePath, new Output.DiagnosticWriter(error));
+        if (run is null)
+        {
+            return ExitCodes.InputUnusable;
+        }
+        if (only is not null && run.Actions.All(a => a.Name != only))
+        {
+            error.WriteLine($"{runFilePath}: error: --only {only}: the run file has no such action (it has {string.Join(", ", run.Actions.Select(a => a.Name))}).");
+            return ExitCodes.InputUnusable;
+        }
+        if (!File.Exists(run.LedgerPath))
+        {
+            output.WriteLine($"resolve: {run.Name}: no ledger yet at {run.LedgerPath}; nothing is in doubt.");
+            return ExitCodes.Done;
+        }
+        RunLedger ledger;
+        try
+        {
+            ledger = RunLedger.Open(run.LedgerPath, LedgerMode.ReadWrite);
+        }
+        catch (LedgerLockedException ex)
+        {
+            error.WriteLine($"{run.LedgerPath}: error: {ex.Message} Wait for that run to finish; nothing was changed.");
+            return ExitCodes.Stopped;
+        }
+        using (ledger)
+        {
+            var items = ledger.InDoubtItems(only, key);
+            if (items.Count == 0)
+            {
+                output.WriteLine($"resolve: nothing in doubt{Filter(only, key)}.");
+                return ExitCodes.Done;
+            }
+            var settled = ledger.Resolve(only, key, resolution, $"{Environment.UserName}@{Environment.MachineName}");
+            var word = resolution == Resolution.Sent ? "sent" : "not sent (the next run sends them)";
+            output.WriteLine($"resolve: {settled} {(settled == 1 ? "item" : "items")} settled as {word}{Filter(only, key)}:");
+            foreach (var item in items)
+            {
+                output.WriteLine($"  {item.Action}/{item.Key} (group {item.GroupId}, {item.ActionType})");
+            }
+            return ExitCodes.Done;
+        }
+    }
+
+    private static string Filter(string? only, string? key) =>
+        (only, key) switch
+        {
+            (null, null) => "",
+            (_, null) => $" in action {only}",
+            (null, _) => $" with key {key}",
+            _ => $" in action {only} with key {key}",
+        };
+}
