@@ -1,3 +1,4 @@
+using KaizalaBatch.Actions;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -185,7 +186,7 @@ public sealed partial class BatchRunnerTests : IDisposable
             foreach (var item in new[] { landed, lost })
             {
                 var sent = ActionRequest.For(item, new Dictionary<string, string>());
-                crashed.MarkInDoubt(item, sent.BodyHash, ReadBack.TitleOf(item.ActionType, sent.ActionBody), DateTimeOffset.UtcNow);
+                crashed.MarkInDoubt(item, sent.BodyHash, ReadBackIdentity.TitleOf(item.ActionType, sent.ActionBody), DateTimeOffset.UtcNow);
             }
             var request = ActionRequest.For(landed, new Dictionary<string, string>());
             Assert.IsType<Accepted>(await c.Client.SendActionAsync(landed.GroupId, request.Json, Ct));

@@ -1,3 +1,4 @@
+using KaizalaBatch.Actions;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Api;
 using KaizalaBatch.Emulator;
@@ -30,7 +31,7 @@ public sealed class ReconciliationTests : IDisposable
     private static async Task CrashWhileSending(Connection c, RunLedger ledger, RenderedItem item, bool landed)
     {
         var request = ActionRequest.For(item, new Dictionary<string, string>());
-        ledger.MarkInDoubt(item, request.BodyHash, ReadBack.TitleOf(item.ActionType, request.ActionBody), DateTimeOffset.UtcNow);
+        ledger.MarkInDoubt(item, request.BodyHash, ReadBackIdentity.TitleOf(item.ActionType, request.ActionBody), DateTimeOffset.UtcNow);
         if (landed)
         {
             Assert.IsType<Accepted>(await c.Client.SendActionAsync(item.GroupId, request.Json, Ct));

@@ -76,6 +76,7 @@ public static class PlanCommand
                 }
             }
             WriteCounts(output, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type), result);
+            WriteReadBackAmbiguities(error, result.Plan);
             return result.ExitCode;
         }
     }
@@ -103,6 +104,19 @@ public static class PlanCommand
         if (result.InputErrors > 0)
         {
             console.MarkupLine($"[red]{result.InputErrors} input errors[/]: fix them first; nothing would be sent.");
+        }
+    }
+
+    /// <summary>Warns, before anything is sent, of items the service's read-back could not tell apart (SPEC section 2).</summary>
+    internal static void WriteReadBackAmbiguities(TextWriter error, Plan plan)
+    {
+        foreach (var line in plan.ReadBackAmbiguities)
+        {
+            error.WriteLine($"warning: {line}. If an answer to one is lost, it stays in doubt until `resolve`; a distinct title avoids this.");
+        }
+        if (plan.ReadBackAmbiguityCount > plan.ReadBackAmbiguities.Count)
+        {
+            error.WriteLine($"warning: {plan.ReadBackAmbiguityCount - plan.ReadBackAmbiguities.Count} more items like these.");
         }
     }
 

@@ -109,6 +109,7 @@ public static class RunCommand
                 await output.WriteLineAsync($"run: {check.InputErrors} input errors; nothing was sent.");
                 return ExitCodes.InputUnusable;
             }
+            PlanCommand.WriteReadBackAmbiguities(error, check.Plan);
             var toSend = ToSend(check.Plan.Totals, request);
             var skipped = check.Plan.CountsByAction.ToDictionary(p => p.Key, p => p.Value);
             if (toSend == 0 && check.InvalidItems == 0)

@@ -4,30 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace KaizalaBatch.Api;
 
-/// <summary>
-/// What the service's read-back can tell (actions_get.md, actions.md): which types it lists at all, and how a listed entry
-/// reads. A lost post can be found again only by what the summary carries: type, title (a Poll's question), sender and
-/// creation time.
-/// </summary>
+/// <summary>How an entry of the service's list call reads (actions_get.md); which types can be listed at all is
+/// <see cref="Actions.ReadBackIdentity"/>.</summary>
 public static class ReadBack
 {
-    /// <summary>The types actions.md marks "GET: Yes" among those one can post. Audio, Document and Announcement are
-    /// marked "No"; Album, Video and Action packages are not in the table and are treated as not listable.</summary>
-    public static readonly IReadOnlyList<string> ListableTypes = ["Image", "Job", "Survey", "LetsMeet", "Poll"];
-
-    private static readonly HashSet<string> Listable = new(ListableTypes, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>True when the service can list Actions of this type (a built-in type name; a package id is never listable).</summary>
-    public static bool IsListable(string actionTypeOrPackageId) => Listable.Contains(actionTypeOrPackageId);
-
-    /// <summary>The name a read-back summary carries for a body being sent: its title, or a Poll's question; null for a type whose
-    /// summary has none (Image).</summary>
-    public static string? TitleOf(string actionType, JsonNode? actionBody) =>
-        actionBody is not JsonObject body ? null
-        : string.Equals(actionType, "Poll", StringComparison.OrdinalIgnoreCase) ? (string?)body["question"]
-        : string.Equals(actionType, "Image", StringComparison.OrdinalIgnoreCase) ? null
-        : body["title"]?.GetValueKind() == JsonValueKind.String ? (string?)body["title"] : null;
-
     /// <summary>Reads one entry of a list answer. creationTime is epoch seconds in the samples (a value above 10^11 is taken as
     /// milliseconds); one sample gives an ISO <c>sentAt</c> instead. actionId sits inside the summary, or at the top.</summary>
     public static ReadBackAction Parse(JsonObject item)

@@ -292,7 +292,7 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
     /// <summary>Records, durably and before the request leaves, that an attempt is starting: the item becomes in-doubt
     /// until <see cref="MarkSent"/> or <see cref="MarkFailed"/>. A crash in between leaves it in-doubt, to be reconciled.</summary>
     /// <param name="requestHash">The canonical hash of the actionBody being sent.</param>
-    /// <param name="sentTitle">What the read-back's summary will call it (<see cref="Api.ReadBack.TitleOf"/>).</param>
+    /// <param name="sentTitle">What the read-back's summary will call it (<see cref="Actions.ReadBackIdentity.TitleOf"/>).</param>
     public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt)
     {
         ArgumentNullException.ThrowIfNull(item);

@@ -1,3 +1,7 @@
+using System.IO.Hashing;
+using System.Text;
+using KaizalaBatch.Actions;
+
 namespace KaizalaBatch.Planning;
 
 /// <summary>What the plan says about one item, against the ledger (SPEC sections 2 and 3).</summary>
@@ -66,7 +70,19 @@ public sealed class Plan
     private readonly PlanOptions options;
     private readonly Dictionary<string, PlanCounts> perAction = new(StringComparer.Ordinal);
     private readonly List<string> actionOrder = [];
+    private readonly HashSet<ulong> readBackKeys = [];
+    private readonly List<string> ambiguities = [];
     private int sendCount;
+
+    /// <summary>How many ambiguities <see cref="ReadBackAmbiguities"/> lists at most; <see cref="ReadBackAmbiguityCount"/> counts all.</summary>
+    public const int MaxListedAmbiguities = 20;
+
+    /// <summary>Items that go to a group together with another item of the same type and title (a Poll's question; any Image):
+    /// the service's read-back shows only those, so if an answer to either is lost it cannot tell them apart and the item
+    /// stays in doubt until <c>resolve</c>. Said before anything is sent.</summary>
+    public IReadOnlyList<string> ReadBackAmbiguities => ambiguities;
+
+    public int ReadBackAmbiguityCount { get; private set; }
 
     /// <param name="ledger">The ledger, or null when there is none yet (every valid item is new).</param>
     public Plan(ILedgerReader? ledger, PlanOptions? options = null)
@@ -109,7 +125,29 @@ public sealed class Plan
             actionOrder.Add(item.Action);
         }
         perAction[item.Action] = counts.Add(category);
+        NoteReadBackIdentity(item);
         return new PlannedItem(item, category, entry, send);
+    }
+
+    private void NoteReadBackIdentity(RenderedItem item)
+    {
+        var type = item.PackageId ?? item.ActionType;
+        if (!item.IsValid || !ReadBackIdentity.IsListable(type))
+        {
+            return;
+        }
+        var title = ReadBackIdentity.TitleOf(type, item.Body);
+        var key = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{item.GroupId}\n{type}\n{title}"));
+        if (readBackKeys.Add(key))
+        {
+            return;
+        }
+        if (++ReadBackAmbiguityCount <= MaxListedAmbiguities)
+        {
+            ambiguities.Add(title is null
+                ? $"{item.Action}/{item.Key}: another item of this run also sends an {type} to group {item.GroupId}; the service's read-back cannot tell them apart"
+                : $"{item.Action}/{item.Key}: another item of this run also sends a {type} titled '{title}' to group {item.GroupId}; the service's read-back cannot tell them apart");
+        }
     }
 
     public static PlanCategory Categorise(RenderedItem item, LedgerEntry? entry)

@@ -1,3 +1,4 @@
+using KaizalaBatch.Actions;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -216,7 +217,7 @@ public sealed class BatchRunner
         }
         var request = ActionRequest.For(item, media);
         var kind = item.PackageId ?? item.ActionType;
-        var title = ReadBack.TitleOf(kind, request.ActionBody);
+        var title = ReadBackIdentity.TitleOf(kind, request.ActionBody);
 
         // An earlier run (or crash) may have left it in doubt: the read-back decides before anything is posted.
         var unresolved = record?.State == ItemState.InDoubt;
@@ -305,7 +306,7 @@ public sealed class BatchRunner
     private async Task<Attempt?> ReconcileAsync(RenderedItem item, string kind, string? title, CancellationToken abort)
     {
         var record = _ledger.FindRecord(item.Action, item.Key);
-        if (!ReadBack.IsListable(kind) && _options.ResendInDoubt)
+        if (!ReadBackIdentity.IsListable(kind) && _options.ResendInDoubt)
         {
             _logger.LogWarning("{Action}/{Key}: in doubt, and the service cannot list {Type} actions; posting it again (limits.inDoubt: resend)",
                 item.Action, item.Key, kind);

@@ -1,3 +1,4 @@
+using KaizalaBatch.Actions;
 using KaizalaBatch.Api;
 using KaizalaBatch.Ledger;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,7 @@ internal sealed class Reconciler(KaizalaClient client, RunLedger ledger, string 
 
     public async Task<Reconciliation> FindAsync(string groupId, string kind, string? title, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        if (!ReadBack.IsListable(kind))
+        if (!ReadBackIdentity.IsListable(kind))
         {
             return new Reconciliation.Undecidable(
                 $"the service cannot list {kind} actions, so whether the lost request created one cannot be checked; settle it with resolve");
@@ -97,7 +98,7 @@ internal sealed class Reconciler(KaizalaClient client, RunLedger ledger, string 
             {
                 return _sender = kept;
             }
-            if (ledger.FindSentSample(ReadBack.ListableTypes) is { SentAt: { } sentAt } sample)
+            if (ledger.FindSentSample(ReadBackIdentity.ListableTypes) is { SentAt: { } sentAt } sample)
             {
                 var readBack = await client.ReadActionsAsync(sample.GroupId, sample.ActionType, sentAt - skew, cancellationToken).ConfigureAwait(false);
                 Learn(readBack.Actions);
