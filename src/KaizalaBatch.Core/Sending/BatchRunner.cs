@@ -381,6 +381,14 @@ public sealed class BatchRunner
             {
                 outcome = new Transient(TransientKind.Reset, "stopped before the media upload finished");
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone or unreadable since the plan checked it: the item fails, naming the file by its base name only.
+                var unreadable = $"{Path.GetFileName(file.FullPath)} can no longer be read ({ex.GetType().Name})";
+                _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, unreadable);
+                _ledger.MarkFailedBeforeSending(item, unreadable);
+                return null;
+            }
             if (outcome is Accepted { MediaResource: { Length: > 0 } resource })
             {
                 _ledger.RecordMedia(file.ContentHash, resource, Path.GetFileName(file.FullPath));
