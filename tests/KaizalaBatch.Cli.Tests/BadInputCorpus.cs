@@ -124,6 +124,10 @@ public static class BadInputCorpus
         yield return new("rules: letsmeet with a bad starting time", Run(Body("LetsMeet", "      title: \"Meet\"\n      startingTime: \"next tuesday\"")), 1, ["row 1", "startingTime"]);
         yield return new("rules: media file missing", Run(Body("Image", "      mediaResource: { file: \"photos/{{ row.site }}.png\" }")), 1, ["row 1", "Pune.png"]);
         yield return new("rules: media extension not allowed", new Dictionary<string, string> { ["run.yaml"] = Body("Image", "      mediaResource: { file: \"photo.gif\" }"), ["groups.csv"] = GoodCsv, ["photo.gif"] = "GIF89a" }, 1, ["row 1", ".gif"]);
+        // A CSV cell must not choose a file outside the run folder (symbolic links: MediaPathE2eTests)
+        yield return new("media: a cell with a '..' out of the run folder", Run(Body("Document", "      mediaResource: { file: \"{{ row.site }}\" }"), $"groupId,site\n{Guid1},../secret.pdf\n"), 2, ["groups.csv:2 row 1 [site]", "KB4008", "'..'"]);
+        yield return new("media: a cell with an absolute path", Run(Body("Document", "      mediaResource: { file: \"docs/{{ row.site }}\" }"), $"groupId,site\n{Guid1},docs/a.pdf\n{Guid2},/etc/secret.pdf\n"), 1, ["groups.csv:3 row 2", "docs//etc/secret.pdf", "does not exist"]);
+        yield return new("media: a lone cell with an absolute path", Run(Body("Image", "      mediaResource: { file: \"{{ row.site }}\" }"), $"groupId,site\n{Guid1},/etc/secret.png\n"), 2, ["groups.csv:2 row 1 [site]", "KB4008", "absolute path"]);
         yield return new("items: duplicate identity names both rows", Run(GoodRun.Replace("    targets:", "    key: \"same\"\n    targets:")), 2, ["row 1", "row 2"]);
     }
 

@@ -280,9 +280,9 @@ public sealed class ActionRulesTests
         using var folder = new TempFolder();
         var path = folder.WriteBytes("a.png", [1, 2]);
         var resolver = new MediaResolver(folder.Path);
-        var first = resolver.Resolve("a.png", MediaKind.Image, out _);
+        var first = resolver.Resolve("a.png", MediaKind.Image, fromData: false, out _);
         File.WriteAllBytes(path, [9, 9, 9]); // a re-read would see new bytes
-        var second = resolver.Resolve("./a.png", MediaKind.Image, out _);
+        var second = resolver.Resolve("./a.png", MediaKind.Image, fromData: false, out _);
         Assert.Same(first, second);
     }
 }

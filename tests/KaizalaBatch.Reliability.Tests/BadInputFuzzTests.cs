@@ -88,9 +88,57 @@ public sealed partial class BadInputFuzzTests
         return null;
     }
 
-    /// <summary>Copies an example into <paramref name="folder"/>, points it at the test emulator, then mutates its run
-    /// file or one of its CSVs.</summary>
-    private static string Arrange(string folder, string example, Uri apiRoot, Mutator mutator)
+    [Fact]
+    public async Task Path_cells_that_leave_the_run_folder_are_unusable_input_and_send_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await KaizalaEmulator.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0 }, ct: ct);
+        SurveyBatch.ExportEnvironment();
+        using var root = new TempFolder();
+        var failures = new List<string>();
+        // media-broadcast's floor plan is "photos/{{ row.zone }}.png"; a lone "{{ row.zone }}" lets a cell be absolute.
+        (string Template, string Cell)[] cases =
+        [
+            ("photos/{{ row.zone }}.png", "../../outside/secret"),
+            ("photos/{{ row.zone }}.png", "escape-link"),
+            ("photos/{{ row.zone }}.png", "escape-dir/secret"),
+            ("{{ row.zone }}", Path.Combine(root.Path, "outside", "secret.png")),
+            ("{{ row.zone }}", "escape-link.png"),
+            ("{{ row.zone }}", "photos/../../outside/secret.png"),
+        ];
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var (template, cell) = cases[i];
+            var folder = Path.Combine(root.Path, "path" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var runFile = Copy(folder, "media-broadcast", emulator.ApiRoot);
+            File.WriteAllText(runFile, File.ReadAllText(runFile).Replace("photos/{{ row.zone }}.png", template, StringComparison.Ordinal));
+            var csv = Path.Combine(folder, "groups.csv");
+            var lines = File.ReadAllLines(csv);
+            var cells = lines[2].Split(';');
+            cells[1] = cell;
+            lines[2] = string.Join(';', cells);
+            File.WriteAllLines(csv, lines);
+            foreach (var command in new[] { "validate", "plan", "run" })
+            {
+                var before = emulator.Actions.Count;
+                var output = new StringWriter();
+                var exit = await CliApp.RunAsync([command, runFile], output, output, ct);
+                var text = output.ToString();
+                if (exit != 2 || Problem(command, exit, emulator.Actions.Count - before, text) is not null ||
+                    !text.Contains("groups.csv:3 row 2 [zone]: error KB4008", StringComparison.Ordinal) ||
+                    Directory.GetFiles(folder, "*.ledger.db*").Length > 0)
+                {
+                    failures.Add($"{cell} through {template}, {command} (exit {exit}): {Problem(command, exit, emulator.Actions.Count - before, text)}\n{text}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n---\n", failures));
+        Assert.Equal(0, emulator.Calls);
+    }
+
+    /// <summary>Copies an example into <paramref name="folder"/>, plants links that lead out of it
+    /// (<see cref="Mutator.PlantEscapes"/>, to <c>../outside</c>) and points it at the test emulator.</summary>
+    private static string Copy(string folder, string example, Uri apiRoot)
     {
         var source = Path.Combine(CliProcess.RepositoryRoot, "examples", example);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
@@ -111,7 +159,16 @@ public sealed partial class BadInputFuzzTests
                 kept.Add(line);
             }
         }
-        var yaml = SurveyBatch.Connection(apiRoot) + string.Join('\n', kept) + "\n";
+        Mutator.PlantEscapes(folder, Path.Combine(Path.GetDirectoryName(folder)!, "outside"));
+        File.WriteAllText(runFile, SurveyBatch.Connection(apiRoot) + string.Join('\n', kept) + "\n");
+        return runFile;
+    }
+
+    /// <summary>Copies an example (<see cref="Copy"/>), then mutates its run file or one of its CSVs.</summary>
+    private static string Arrange(string folder, string example, Uri apiRoot, Mutator mutator)
+    {
+        var runFile = Copy(folder, example, apiRoot);
+        var yaml = File.ReadAllText(runFile);
         var csvs = Directory.GetFiles(folder, "*.csv");
         if (mutator.Next(10) < 6 || csvs.Length == 0)
         {

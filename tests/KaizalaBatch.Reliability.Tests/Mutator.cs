@@ -16,6 +16,32 @@ public sealed class Mutator(int seed)
         "=HYPERLINK(\"http://x\")", "+91", "http://example.com/v1", "photos/none.jpg", "../../../etc/passwd",
     ];
 
+    /// <summary>Cells that name files a run must not upload: absolute paths, '..' out of the run folder, and the
+    /// symbolic links <see cref="PlantEscapes"/> leaves in a run folder (a file link and a folder link leading out).</summary>
+    public static readonly string[] PathCells =
+    [
+        "/etc/passwd", "/tmp/secret-outside.pdf", "../outside/secret", "../../outside/secret", "../../outside/secret.png",
+        "photos/../../outside/secret.pdf", "..", "escape-link", "escape-link.png", "escape-dir/secret", "escape-dir/secret.pdf",
+        "photos/escape-link.png", "north/../../../outside/secret", "C:\\Windows\\win.ini", "\\\\server\\share\\secret.pdf",
+    ];
+
+    /// <summary>Leaves, in <paramref name="runFolder"/> and its <c>photos</c> folder if any, <c>escape-link.png</c>,
+    /// <c>escape-link.pdf</c> (links to files in <paramref name="outside"/>) and <c>escape-dir</c> (a link to it).</summary>
+    public static void PlantEscapes(string runFolder, string outside)
+    {
+        Directory.CreateDirectory(outside);
+        foreach (var name in new[] { "secret", "secret.png", "secret.pdf", "escape-link.png", "escape-link.pdf" })
+        {
+            File.WriteAllText(Path.Combine(outside, name), "outside the run folder");
+        }
+        foreach (var folder in new[] { runFolder, Path.Combine(runFolder, "photos") }.Where(Directory.Exists))
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, "escape-link.png"), Path.Combine(outside, "secret.png"));
+            File.CreateSymbolicLink(Path.Combine(folder, "escape-link.pdf"), Path.Combine(outside, "secret.pdf"));
+            Directory.CreateSymbolicLink(Path.Combine(folder, "escape-dir"), outside);
+        }
+    }
+
     private static readonly char[] Noise = ['{', '}', '[', ']', ':', ',', ';', '"', '\'', '\t', ' ', '\n', '#', '-', '|', '\0', '\u00e9', '\r'];
 
     private readonly Random random = new(seed);
@@ -37,7 +63,7 @@ public sealed class Mutator(int seed)
     {
         var lines = text.Split('\n').ToList();
         var line = random.Next(lines.Count);
-        switch (random.Next(12))
+        switch (random.Next(13))
         {
             case 0:
                 lines.RemoveAt(line);
@@ -81,6 +107,12 @@ public sealed class Mutator(int seed)
                 break;
             case 10:
                 lines[line] += random.Next(2) == 0 ? ",extra" : " \"unclosed";
+                break;
+            case 11: // a CSV cell that names a file outside the run folder
+                var delimiter = new[] { ',', ';', '\t', '|' }.FirstOrDefault(d => lines[line].Contains(d, StringComparison.Ordinal), ',');
+                var cells = lines[line].Split(delimiter);
+                cells[random.Next(cells.Length)] = Pick(PathCells);
+                lines[line] = string.Join(delimiter, cells);
                 break;
             default:
                 lines.Insert(line, Pick(Values));

@@ -395,6 +395,29 @@ public sealed partial class BatchRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_media_file_gone_before_its_upload_fails_its_item_and_the_logs_name_only_its_base_name()
+    {
+        var emulatorLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var c = await Connection.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, Log = emulatorLog.Enqueue });
+        var folder = _dir.File("private-folder-k4Jq");
+        Directory.CreateDirectory(folder);
+        var photo = Path.Combine(folder, "site.jpg");
+        var group = Items.NewGroup();
+        var body = new JsonObject { ["mediaResource"] = new JsonObject { ["file"] = "site.jpg" } };
+        var item = new ItemToSend(Items.Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, "hash-gone", "image/jpeg")]), SendReason.New);
+        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+
+        var summary = await Run(c, ledger, [item], Fast(concurrency: 1));
+
+        Assert.Equal(1, summary.Failed);
+        Assert.Empty(c.Emulator.Actions);
+        var error = Assert.Single(ledger.Export()).LastError;
+        Assert.Contains("site.jpg", error, StringComparison.Ordinal);
+        Assert.Contains("site.jpg", c.Logger.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("private-folder-k4Jq", error + c.Logger.All + string.Join("\n", emulatorLog), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_secret_reaches_the_logs_or_the_ledger_file()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

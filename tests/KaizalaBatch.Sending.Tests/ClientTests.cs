@@ -155,6 +155,23 @@ public sealed class ClientTests : IDisposable
         Assert.Equal(415, refused.Status);
     }
 
+    [Fact]
+    public async Task An_upload_names_its_file_by_base_name_only_in_the_client_and_emulator_logs()
+    {
+        var emulatorLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var c = await Connection.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, Log = emulatorLog.Enqueue });
+        var folder = _dir.File("private-folder-Zr7p");
+        Directory.CreateDirectory(folder);
+        var photo = Path.Combine(folder, "photo.jpg");
+        File.WriteAllBytes(photo, [0xFF, 0xD8, 0xFF, 0xE0, 5, 6]);
+
+        Assert.IsType<Accepted>(await c.Client.UploadMediaAsync(photo, "image/jpeg", Ct));
+        var refused = Assert.IsType<Permanent>(await c.Client.UploadMediaAsync(photo, "text/plain", Ct));
+
+        Assert.Contains(emulatorLog, line => line.Contains("/v1/media", StringComparison.Ordinal));
+        Assert.DoesNotContain("private-folder-Zr7p", c.Logger.All + string.Join("\n", emulatorLog) + refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://api.kaiza.la/v1")]
     [InlineData("http://10.1.2.3:8080/v1")]

@@ -22,11 +22,18 @@ public sealed class BodyChecker
     private readonly object itemDescription;
     private readonly MediaResolver? media;
     private readonly List<MediaFile> mediaFiles;
+    private readonly Func<string, MediaPathOrigin>? mediaOrigin;
+    private readonly List<Diagnostic>? inputErrors;
 
     /// <param name="itemLocation">The CSV file and row the item came from; each error adds its field path.</param>
     /// <param name="itemDescription">How messages name the item, such as "action 'survey', groups.csv row 3"
     /// (an <see cref="ItemOrigin"/>: its ToString() is only called when an error is reported).</param>
-    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, object itemDescription, string? countryCode, MediaResolver? media, List<MediaFile> mediaFiles)
+    /// <param name="mediaOrigin">Where a media path (by its JSON Pointer in the actionBody) came from; null: every path
+    /// was written as is in the run file.</param>
+    /// <param name="inputErrors">Where mistakes that make the whole input unusable go (a path made from data that leads
+    /// outside the media folder); null: to <paramref name="errors"/>.</param>
+    public BodyChecker(List<Diagnostic> errors, SourceLocation itemLocation, object itemDescription, string? countryCode, MediaResolver? media,
+        List<MediaFile> mediaFiles, Func<string, MediaPathOrigin>? mediaOrigin = null, List<Diagnostic>? inputErrors = null)
     {
         this.errors = errors;
         this.itemLocation = itemLocation;
@@ -34,6 +41,8 @@ public sealed class BodyChecker
         CountryCode = countryCode;
         this.media = media;
         this.mediaFiles = mediaFiles;
+        this.mediaOrigin = mediaOrigin;
+        this.inputErrors = inputErrors;
     }
 
     public string? CountryCode { get; }
@@ -477,10 +486,20 @@ public sealed class BodyChecker
                 throw new InvalidOperationException("a media file was found but no MediaResolver was given");
             }
             var file = fileValue.GetValue<string>();
-            var resolved = media.Resolve(file, kind, out var problem);
+            var fileKey = key is null ? "file" : key + ".file";
+            var origin = mediaOrigin?.Invoke(Pointer(key) + "/file") ?? MediaPathOrigin.Written;
+            var resolved = media.Resolve(file, kind, origin.FromData, out var problem);
+            if (problem is { OutsideFolder: true })
+            {
+                // The CSV chose a file outside the media folder: name the cell (its column) so it can be fixed.
+                var path = Path(fileKey);
+                (inputErrors ?? errors).Add(Diagnostic.Error(DiagnosticCodes.MediaOutsideFolder,
+                    $"{path}: {problem.Message} ({ItemDescription})", itemLocation with { Field = origin.Column ?? path }));
+                return;
+            }
             if (resolved is null)
             {
-                Error(DiagnosticCodes.Media, key is null ? "file" : key + ".file", problem!);
+                Error(DiagnosticCodes.Media, fileKey, problem!.Message);
                 return;
             }
             mediaFiles.Add(new MediaFile(Pointer(key), resolved.FullPath, resolved.ContentHash, resolved.MimeType));

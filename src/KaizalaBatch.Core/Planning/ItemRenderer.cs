@@ -26,7 +26,7 @@ public static class ItemRenderer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(fileDiagnostics);
         var globals = new TemplateGlobals(run.Name, options.StartedAt, run.Vars, run.PhoneDefaults.CountryCode);
-        var media = new MediaResolver(run.Directory);
+        var media = new MediaResolver(run.MediaDirectory, run.MediaRoot is null ? "the run file's folder" : $"mediaRoot '{Path.GetRelativePath(run.Directory, run.MediaRoot)}'");
         foreach (var unknown in options.Only?.Where(name => !run.Actions.Any(a => a.Name == name)) ?? [])
         {
             fileDiagnostics(Diagnostic.Error(DiagnosticCodes.UnknownAction,
@@ -69,6 +69,17 @@ public static class ItemRenderer
         var identities = new IdentityIndex();
         var groups = Groups(reader, action, compiled.Where, new TemplateScope(globals), fileDiagnostics, cancellationToken);
 
+        // An item whose input is unusable (a CSV cell naming a file outside the media folder) is reported like a file
+        // problem, in file order, and dropped; then each item's identity must be new.
+        RenderedItem? Admit(RenderedItem item)
+        {
+            foreach (var error in item.InputErrors)
+            {
+                fileDiagnostics(error);
+            }
+            return item.InputErrors.Count > 0 ? null : identities.Check(item, fileDiagnostics);
+        }
+
         if (parallelism <= 1)
         {
             var worker = job.Rent();
@@ -76,7 +87,7 @@ public static class ItemRenderer
             foreach (var group in groups)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (identities.Check(job.RenderItem(worker, group, index++), fileDiagnostics) is { } unique)
+                if (Admit(job.RenderItem(worker, group, index++)) is { } unique)
                 {
                     yield return unique;
                 }
@@ -104,7 +115,7 @@ public static class ItemRenderer
                     foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        if (identities.Check(item, fileDiagnostics) is { } unique)
+                        if (Admit(item) is { } unique)
                         {
                             yield return unique;
                         }
@@ -120,7 +131,7 @@ public static class ItemRenderer
                 foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (identities.Check(item, fileDiagnostics) is { } unique)
+                    if (Admit(item) is { } unique)
                     {
                         yield return unique;
                     }
@@ -207,6 +218,7 @@ public static class ItemRenderer
         MediaResolver media, TemplateGlobals globals)
     {
         private readonly System.Collections.Concurrent.ConcurrentBag<Worker> idle = [];
+        private readonly MediaPathOrigins mediaOrigins = new(compiled.Body);
 
         public Worker Rent() => idle.TryTake(out var worker) ? worker : new Worker(new TemplateScope(globals), new ContentHasher());
 
@@ -288,9 +300,10 @@ public static class ItemRenderer
             }
 
             var mediaFiles = new List<MediaFile>();
+            var inputErrors = new List<Diagnostic>();
             if (body is not null)
             {
-                var checker = new BodyChecker(errors, location, description, globals.CountryCode, media, mediaFiles);
+                var checker = new BodyChecker(errors, location, description, globals.CountryCode, media, mediaFiles, mediaOrigins.Find, inputErrors);
                 rules.Apply(body, extra, checker);
             }
 
@@ -305,6 +318,7 @@ public static class ItemRenderer
             {
                 FirstLine = first.Line,
                 File = csv,
+                InputErrors = inputErrors,
             };
         }
     }

@@ -68,4 +68,8 @@ public sealed record RenderedItem(
 
     /// <summary>The line of the CSV file where the item's first row starts (for messages).</summary>
     public long FirstLine { get; init; }
+
+    /// <summary>Mistakes that make the whole input unusable, found while rendering this item (a CSV cell that names a
+    /// media file outside the media folder). The renderer reports them as input errors and drops the item.</summary>
+    public IReadOnlyList<Diagnostic> InputErrors { get; init; } = [];
 }

@@ -4,7 +4,7 @@ namespace KaizalaBatch.RunFiles;
 
 /// <summary>A run file, read and checked (SPEC section 1), with every default filled in.</summary>
 /// <param name="Path">The run file's absolute path.</param>
-/// <param name="Directory">The folder relative paths (CSV, templates, media, ledger) are resolved against.</param>
+/// <param name="Directory">The folder relative paths (CSV, templates, ledger; media unless mediaRoot says) are resolved against.</param>
 /// <param name="LedgerPath">Absolute path of the ledger: <c>ledger:</c> if given, else <c>&lt;name&gt;.ledger.db</c> beside the run file.</param>
 /// <param name="Vars">The <c>vars:</c> mapping as written (templates see it as <c>vars</c>), or null.</param>
 public sealed record RunFile(
@@ -17,7 +17,15 @@ public sealed record RunFile(
     MappingToken? Vars,
     PhoneDefaults PhoneDefaults,
     IReadOnlyList<ActionDefinition> Actions,
-    string LedgerPath);
+    string LedgerPath)
+{
+    /// <summary>Absolute path of <c>mediaRoot:</c> if given, else null.</summary>
+    public string? MediaRoot { get; init; }
+
+    /// <summary>The folder media paths are resolved against, and that a media path made by a template must stay in:
+    /// <see cref="MediaRoot"/>, else <see cref="Directory"/>.</summary>
+    public string MediaDirectory => MediaRoot ?? Directory;
+}
 
 /// <summary>Where the Actions go. Secrets are held as <see cref="Secret"/>, whose printout is redacted.</summary>
 public sealed record ConnectionSettings(

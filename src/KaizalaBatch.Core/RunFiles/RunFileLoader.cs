@@ -91,7 +91,36 @@ public static partial class RunFileLoader
                 }
             }
         }
-        return new RunFile(fullPath, directory, version, name, connection, limits, root["vars"] as MappingToken, phoneDefaults, actions, ledgerPath);
+        return new RunFile(fullPath, directory, version, name, connection, limits, root["vars"] as MappingToken, phoneDefaults, actions, ledgerPath)
+        {
+            MediaRoot = BuildMediaRoot(root["mediaRoot"] as StringToken, directory, diagnostics),
+        };
+    }
+
+    /// <summary><c>mediaRoot:</c>, the folder media paths are found in (relative to the run file); it must exist.</summary>
+    private static string? BuildMediaRoot(StringToken? mediaRoot, string directory, List<Diagnostic> diagnostics)
+    {
+        if (mediaRoot is null)
+        {
+            return null;
+        }
+        string path;
+        try
+        {
+            path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(mediaRoot.Value, directory));
+        }
+        catch (ArgumentException)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.FileMissing, $"the mediaRoot '{mediaRoot.Value}' is not a valid path", mediaRoot.Location));
+            return null;
+        }
+        if (!Directory.Exists(path))
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.FileMissing,
+                $"the mediaRoot folder '{mediaRoot.Value}' does not exist (looked for {path})", mediaRoot.Location));
+            return null;
+        }
+        return path;
     }
 
     /// <summary><c>${env:NAME}</c> is read in <c>connection</c> only (secrets never reach a body); anywhere else it

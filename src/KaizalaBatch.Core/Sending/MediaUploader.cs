@@ -11,7 +11,10 @@ namespace KaizalaBatch.Sending;
 /// need a file while its upload is under way wait for that upload instead of starting another.</summary>
 internal sealed class MediaUploader(KaizalaClient client, RunLedger ledger, ResiliencePipeline<ApiOutcome> retry, ILogger logger)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<ApiOutcome>>> _uploads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Upload>>> _uploads = new(StringComparer.Ordinal);
+
+    /// <summary>One file's upload: its mediaResource, or why there is none (no secret, the file by its base name only).</summary>
+    private sealed record Upload(string? Resource, string? Error);
 
     /// <summary>The mediaResource of every media file of the item, by content hash; or the error of the first that failed.</summary>
     public async Task<(Dictionary<string, string>? Resources, string? Error)> ResolveAsync(RenderedItem item, CancellationToken stop, CancellationToken abort)
@@ -28,22 +31,23 @@ internal sealed class MediaUploader(KaizalaClient client, RunLedger ledger, Resi
                 resources[file.ContentHash] = known.MediaResource;
                 continue;
             }
-            var upload = _uploads.GetOrAdd(file.ContentHash, _ => new Lazy<Task<ApiOutcome>>(() => UploadAsync(file, stop, abort)));
-            var outcome = await upload.Value.ConfigureAwait(false);
-            if (outcome is Accepted { MediaResource: { Length: > 0 } resource })
+            var upload = _uploads.GetOrAdd(file.ContentHash, _ => new Lazy<Task<Upload>>(() => UploadAsync(file, stop, abort)));
+            var done = await upload.Value.ConfigureAwait(false);
+            if (done.Resource is { } resource)
             {
                 resources[file.ContentHash] = resource;
                 continue;
             }
             // A failed upload is not shared with items that come later: they try again.
-            _uploads.TryRemove(new KeyValuePair<string, Lazy<Task<ApiOutcome>>>(file.ContentHash, upload));
-            return (null, $"upload of {Path.GetFileName(file.FullPath)} failed: {outcome}");
+            _uploads.TryRemove(new KeyValuePair<string, Lazy<Task<Upload>>>(file.ContentHash, upload));
+            return (null, done.Error);
         }
         return (resources, null);
     }
 
-    private async Task<ApiOutcome> UploadAsync(MediaFile file, CancellationToken stop, CancellationToken abort)
+    private async Task<Upload> UploadAsync(MediaFile file, CancellationToken stop, CancellationToken abort)
     {
+        var name = Path.GetFileName(file.FullPath);
         ApiOutcome outcome;
         try
         {
@@ -52,13 +56,19 @@ internal sealed class MediaUploader(KaizalaClient client, RunLedger ledger, Resi
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
         {
-            return new Transient(TransientKind.Reset, "stopped before the media upload finished");
+            outcome = new Transient(TransientKind.Reset, "stopped before the media upload finished");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone or unreadable since the plan checked it: the items that need it fail, naming it by its base name only.
+            return new Upload(null, $"{name} can no longer be read ({ex.GetType().Name})");
         }
         if (outcome is Accepted { MediaResource: { Length: > 0 } resource })
         {
-            ledger.RecordMedia(file.ContentHash, resource, Path.GetFileName(file.FullPath));
-            logger.LogInformation("Uploaded {File}", Path.GetFileName(file.FullPath));
+            ledger.RecordMedia(file.ContentHash, resource, name);
+            logger.LogInformation("Uploaded {File}", name);
+            return new Upload(resource, null);
         }
-        return outcome;
+        return new Upload(null, $"upload of {name} failed: {outcome}");
     }
 }

@@ -9,7 +9,8 @@ namespace KaizalaBatch.Emulator.Endpoints;
 /// <summary>
 /// <c>POST {endpointUrl}/v1/media</c>: multipart/form-data with one file part whose Content-Type
 /// is a media type the service takes (else 415). The answer's mediaResource is derived from the
-/// media type and a hash of the content, so the same file always gives the same string.
+/// media type and a hash of the content, so the same file always gives the same string. The part's file name is
+/// neither logged nor stored nor echoed (a client may send a local path in it; KaizalaBatch sends the base name).
 /// </summary>
 internal sealed class MediaEndpoint
 {
