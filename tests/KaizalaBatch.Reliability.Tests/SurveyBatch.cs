@@ -26,8 +26,10 @@ public static class SurveyBatch
     }
 
     /// <summary>Writes run.yaml and groups.csv; returns the run file's path. Group ids are drawn from <paramref name="seed"/>.</summary>
+    /// <param name="announcement">Send an Announcement instead of a Survey: a type the service cannot list, so a lost answer
+    /// is held in doubt for <c>resolve</c>.</param>
     public static string Write(TempFolder folder, Uri apiRoot, int items, int seed, int concurrency = 8, int maxAttempts = 5,
-        int timeoutSeconds = 60)
+        int timeoutSeconds = 60, bool announcement = false)
     {
         var random = new Random(seed);
         var csv = new StringBuilder("groupId,site,contacts\n");
@@ -46,17 +48,25 @@ public static class SurveyBatch
               maxErrors: 0
             actions:
               - name: survey
-                type: Survey
+                type: {{{(announcement ? "Announcement" : "Survey")}}}
                 targets:
                   file: groups.csv
                 body:
                   title: "Safety check: {{ row.site }}"
-                  questions:
-                    - title: "Confirm the contacts: {{ phones row.contacts | array.join ', ' }}"
-                      type: Text
+            {{{(announcement ? AnnouncementBody : SurveyBody)}}}
 
             """));
     }
+
+    private const string SurveyBody = """
+              questions:
+                - title: "Confirm the contacts: {{ phones row.contacts | array.join ', ' }}"
+                  type: Text
+        """;
+
+    private const string AnnouncementBody = """
+              message: "Confirm the contacts: {{ phones row.contacts | array.join ', ' }}"
+        """;
 
     /// <summary>The head of a run file that sends to <paramref name="apiRoot"/> with the test credentials.</summary>
     public static string Connection(Uri apiRoot, int timeoutSeconds = 60) => string.Create(CultureInfo.InvariantCulture, $$"""

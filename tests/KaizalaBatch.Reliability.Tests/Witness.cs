@@ -44,7 +44,9 @@ public static class Witness
             }
             var group = Guid.Parse(root.GetProperty("groupId").GetString()!);
             var reference = root.TryGetProperty("referenceId", out var r) ? r.GetString() : null;
-            if (!received.TryGetValue(group, out var actions) || actions.All(a => a.ReferenceId.ToString() != reference))
+            // An item the operator settled as sent with resolve has no referenceId: its group must hold the Action.
+            var resolved = reference is null && root.TryGetProperty("resolvedBy", out _);
+            if (!received.TryGetValue(group, out var actions) || (!resolved && actions.All(a => a.ReferenceId.ToString() != reference)))
             {
                 mismatches++;
             }
