@@ -124,4 +124,20 @@ public sealed class InDoubtE2eTests
         Assert.DoesNotContain("   at ", run.AllOutput, StringComparison.Ordinal);
         Assert.Empty(scenario.Emulator.Actions);
     }
+
+    [Fact]
+    public async Task Plan_warns_before_anything_is_sent_when_the_read_back_could_not_tell_two_items_apart()
+    {
+        await using var scenario = await RunScenario.StartAsync(items: 3);
+        var group = scenario.Groups[0];
+        scenario.Folder.Write("groups.csv", $"groupId,site\n{group},North\n{group},South\n{scenario.Groups[1]},East\n");
+        scenario.WriteRunFile(title: "Weekly check", keyTemplate: "{{ row.site }}");
+
+        var plan = await scenario.CliAsync("plan");
+
+        Assert.True(plan.ExitCode == 0, plan.AllOutput);
+        Assert.Contains($"notice/South: another item of this run also sends a Survey titled 'Weekly check' to group {group}", plan.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("notice/East", plan.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0, scenario.Emulator.Calls);
+    }
 }
