@@ -28,7 +28,8 @@ internal sealed class JsonAnswer(int status, JsonNode body) : IResult
         }
 
         response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(response.Body);
+        // Relaxed escaping: phone numbers read "+91...", not "\u002B91...", as the docs' samples show them.
+        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         body.WriteTo(writer);
         await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }
