@@ -32,6 +32,7 @@ public sealed class RunScenario : IAsyncDisposable
 
     public string RunFilePath => Path.Combine(Folder.Path, "run.yaml");
 
+    /// <summary>The default ledger path (a run file written with <c>ledger:</c> puts it elsewhere).</summary>
     public string LedgerPath => Path.Combine(Folder.Path, "e2e.ledger.db");
 
     /// <summary>Every process result so far, for the secret scan.</summary>
@@ -69,11 +70,12 @@ public sealed class RunScenario : IAsyncDisposable
 
     /// <summary>Writes the run file; <paramref name="title"/> is the Scriban title template (change it to change every item).</summary>
     public void WriteRunFile(string title = "Notice for {{ row.site }}", int perMinute = 300, int concurrency = 4, int maxAttempts = 5,
-        int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null, bool withReminder = false)
+        int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null, bool withReminder = false, string? ledger = null)
     {
         var yaml = $$$"""
             version: 1
             name: e2e
+            {{{(ledger is null ? "" : $"ledger: {ledger}")}}}
             connection:
               apiRoot: {{{Emulator.ApiRoot}}}
               applicationId: ${env:KB_APP}

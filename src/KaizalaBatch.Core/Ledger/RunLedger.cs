@@ -8,6 +8,7 @@ namespace KaizalaBatch.Ledger;
 /// Every write is committed in WAL mode with <c>synchronous=FULL</c> before it returns, so a committed write survives a
 /// power cut; writes from concurrent senders share a commit (group commit).
 /// A read-write open holds the run lock until disposed; a read-only open never creates, migrates or locks anything.
+/// A write that the disk, the filesystem or its permissions refuse throws <see cref="LedgerUnwritableException"/>.
 /// Thread-safe: the senders share one instance.</summary>
 public sealed class RunLedger : ILedgerReader, IDisposable
 {
@@ -19,6 +20,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
     private readonly Lock _pendingGate = new();
     private List<PendingWrite> _pending = [];
     private SqliteCommand? _find;
+    private LedgerUnwritableException? _unwritable; // the first write that failed; set and read under _gate
     private bool _disposed;
 
     private RunLedger(string path, LedgerMode mode, SqliteConnection? connection, FileStream? lockFile, TimeProvider time)
@@ -289,6 +291,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
     /// <summary>Records, durably and before the request leaves, that an attempt is starting: the item becomes in-doubt
     /// until <see cref="MarkSent"/> or <see cref="MarkFailed"/>. A crash in between leaves it in-doubt, to be reconciled.</summary>
     /// <param name="requestHash">The canonical hash of the actionBody being sent.</param>
+    /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
     public void MarkInDoubt(RenderedItem item, string requestHash, DateTimeOffset attemptStartedAt)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -309,7 +312,8 @@ public sealed class RunLedger : ILedgerReader, IDisposable
                 BindItem(c, item);
                 c.Parameters.AddWithValue("$request", requestHash);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
-            });
+            },
+            opensDoubt: true);
     }
 
     /// <summary>The item's identity and what the ledger keeps of it, as every insert of an item binds them.</summary>
@@ -488,7 +492,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         }
     }
 
-    private void Write(string sql, Action<SqliteCommand> bind)
+    private void Write(string sql, Action<SqliteCommand> bind, bool opensDoubt = false)
     {
         if (Mode != LedgerMode.ReadWrite)
         {
@@ -497,7 +501,7 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         // Group commit: every write is durable before this method returns, as before, but writes that arrive while a
         // commit is under way share the next transaction and its fsync instead of queueing for one each. With many
         // senders in flight the fsync, not SQLite or the network, was what bounded a run (bench/send-throughput.sh).
-        var write = new PendingWrite(sql, bind);
+        var write = new PendingWrite(sql, bind, opensDoubt);
         lock (_pendingGate)
         {
             _pending.Add(write);
@@ -515,7 +519,9 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         }
     }
 
-    /// <summary>Commits every write queued so far in one transaction. Called under <see cref="_commitGate"/>.</summary>
+    /// <summary>Commits every write queued so far in one transaction. Called under <see cref="_commitGate"/>.
+    /// Once a write has failed for a reason outside the program (<see cref="LedgerUnwritableException"/>), every later
+    /// in-doubt mark is refused without being tried: commits are serial, so no request is let out after the failure.</summary>
     private void CommitPending()
     {
         List<PendingWrite> batch;
@@ -527,34 +533,46 @@ public sealed class RunLedger : ILedgerReader, IDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var writes = batch;
             try
             {
-                using var transaction = Connection.BeginTransaction();
-                foreach (var write in batch)
+                if (_unwritable is not null)
                 {
-                    Execute(write, transaction, now);
+                    writes = batch.Where(w => !Refused(w)).ToList();
                 }
-                transaction.Commit(); // WAL + synchronous=FULL: one fsync for the whole batch
+                if (writes.Count > 0)
+                {
+                    using var transaction = Connection.BeginTransaction();
+                    foreach (var write in writes)
+                    {
+                        Execute(write, transaction, now);
+                    }
+                    transaction.Commit(); // WAL + synchronous=FULL: one fsync for the whole batch
+                }
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception) when (writes.Count > 1)
             {
                 // One write failed and took the batch's transaction with it: commit each alone, so only it fails.
-                foreach (var write in batch)
+                foreach (var write in writes)
                 {
+                    if (Refused(write))
+                    {
+                        continue;
+                    }
                     try
                     {
                         Execute(write, null, now);
                     }
                     catch (Exception ex)
                     {
-                        write.Error = ex;
+                        write.Error = Unwritable(ex);
                     }
                 }
             }
             catch (Exception ex)
             {
                 // Whatever went wrong, no write of the batch may return as if it were durable.
-                batch[0].Error = ex;
+                writes[0].Error = Unwritable(ex);
             }
             finally
             {
@@ -564,6 +582,30 @@ public sealed class RunLedger : ILedgerReader, IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>True (and the write failed) for an in-doubt mark after a failed write.</summary>
+    private bool Refused(PendingWrite write)
+    {
+        if (_unwritable is not { } failed || !write.OpensDoubt)
+        {
+            return false;
+        }
+        write.Error = new LedgerUnwritableException(Path, failed.Cause, failed.InnerException!);
+        return true;
+    }
+
+    /// <summary>A failure of the disk, the filesystem or its permissions as a <see cref="LedgerUnwritableException"/>
+    /// (remembered: the first one stops every later in-doubt mark); any other exception as it is.</summary>
+    private Exception Unwritable(Exception ex)
+    {
+        if (LedgerUnwritableException.CauseOf(ex) is not { } known)
+        {
+            return ex;
+        }
+        var unwritable = new LedgerUnwritableException(Path, known, ex);
+        _unwritable ??= unwritable;
+        return unwritable;
     }
 
     private void Execute(PendingWrite write, SqliteTransaction? transaction, long now)
@@ -577,8 +619,11 @@ public sealed class RunLedger : ILedgerReader, IDisposable
     }
 
     /// <summary>A write waiting for its commit. Done and Error are set and read under <see cref="_commitGate"/>.</summary>
-    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind)
+    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind, bool opensDoubt)
     {
+        /// <summary>An in-doubt mark: a request leaves once it is durable.</summary>
+        public bool OpensDoubt { get; } = opensDoubt;
+
         public string Sql { get; } = sql;
 
         public Action<SqliteCommand> Bind { get; } = bind;
