@@ -11,7 +11,7 @@ public sealed class LearnedPaceTests
     public async Task A_run_paced_far_above_the_service_meets_its_limit_once_and_keeps_to_its_rate()
     {
         const int concurrency = 8;
-        int items = Scale.Pick(350, 6000), service = Scale.Pick(100, 600);
+        int items = Scale.Pick(250, 6000), service = Scale.Pick(100, 600);
         using var folder = new Cli.Tests.TempFolder();
         var result = await PaceScenario.RunAsync(items, service, perMinute: 1_000_000, concurrency,
             Path.Combine(folder.Path, "pace.ledger.db"), TestContext.Current.CancellationToken);

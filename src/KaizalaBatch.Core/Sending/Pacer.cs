@@ -230,8 +230,9 @@ public sealed class Pacer : IAsyncDisposable
                 _calls.Enqueue(record);
                 if (_learned is not null)
                 {
-                    // A late wake-up (timer resolution) is not lost, but never buys more than one call at once.
-                    _nextSlot = (_nextSlot > now - _spacing ? _nextSlot : now - _spacing) + _spacing;
+                    // A late turn (a timer, a slow disk) loses no pace, but never buys more than a second's calls at once.
+                    var tolerance = _spacing > TimeSpan.FromSeconds(1) ? _spacing : TimeSpan.FromSeconds(1);
+                    _nextSlot = (_nextSlot > now - tolerance ? _nextSlot : now - tolerance) + _spacing;
                 }
                 return (null, null, limit);
             }
