@@ -182,8 +182,8 @@ public sealed class Pacer : IAsyncDisposable
                     if (delay >= TimeSpan.FromSeconds(1))
                     {
                         // Otherwise a run at its limit looks hung: nothing moves until the window has room.
-                        _logger.LogInformation("{PerMinute} calls in the last minute (the pace); the next call waits {WaitSeconds:0} s",
-                            limit, delay.TotalSeconds);
+                        _logger.LogInformation("{PerMinute} calls in the last minute ({Pace}); the next call waits {WaitSeconds:0} s",
+                            limit, LearnedPerMinute is null ? "limits.perMinute" : "the pace the service allows", delay.TotalSeconds);
                     }
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
