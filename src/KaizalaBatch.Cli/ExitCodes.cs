@@ -12,6 +12,7 @@ public static class ExitCodes
     /// <summary>The input is unusable; nothing was sent.</summary>
     public const int InputUnusable = 2;
 
-    /// <summary>Stopped early: Ctrl-C, maxErrors, or the ledger is locked by another run.</summary>
+    /// <summary>Stopped early: Ctrl-C, maxErrors, the connection stopped working, the ledger is locked by another run, or
+    /// it cannot be written (disk full, permissions, I/O error).</summary>
     public const int Stopped = 3;
 }

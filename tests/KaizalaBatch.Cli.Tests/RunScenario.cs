@@ -32,6 +32,7 @@ public sealed class RunScenario : IAsyncDisposable
 
     public string RunFilePath => Path.Combine(Folder.Path, "run.yaml");
 
+    /// <summary>The default ledger path (a run file written with <c>ledger:</c> puts it elsewhere).</summary>
     public string LedgerPath => Path.Combine(Folder.Path, "e2e.ledger.db");
 
     /// <summary>Every process result so far, for the secret scan.</summary>
@@ -72,7 +73,7 @@ public sealed class RunScenario : IAsyncDisposable
     /// (it cannot: a lost answer stays in doubt until resolve, unless <paramref name="inDoubt"/> is "resend").</summary>
     public void WriteRunFile(string title = "Notice for {{ row.site }}", int perMinute = 300, int concurrency = 4, int maxAttempts = 5,
         int maxErrors = 0, string? keyTemplate = null, int? timeoutSeconds = null, bool withReminder = false, string type = "Survey",
-        string? inDoubt = null)
+        string? inDoubt = null, string? ledger = null)
     {
         var body = type == "Survey"
             ? """
@@ -85,6 +86,7 @@ public sealed class RunScenario : IAsyncDisposable
         var yaml = $$$"""
             version: 1
             name: e2e
+            {{{(ledger is null ? "" : $"ledger: {ledger}")}}}
             connection:
               apiRoot: {{{Emulator.ApiRoot}}}
               applicationId: ${env:KB_APP}

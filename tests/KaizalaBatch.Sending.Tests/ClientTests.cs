@@ -207,10 +207,13 @@ public sealed class ClientTests : IDisposable
         Assert.False(throttled.OutcomeUnknown);
         Assert.True(throttled.RetryAfter > TimeSpan.Zero);
         Assert.Equal(time.GetUtcNow() + throttled.RetryAfter, c.Pacer.PausedUntil);
-        // Every later call waits for the pause, then goes through.
+        // The pacer (unlimited) learned the service's pace from it: the three calls the service let through.
+        Assert.Equal(3, c.Pacer.LearnedPerMinute);
+        // Every later call waits for the pause, then goes through (once the oldest call's answer is a window old:
+        // the learned pace counts calls as the pacer always does).
         var held = c.Client.SendActionAsync(Items.NewGroup(), SurveyRequest(), Ct);
         Assert.False(SpinWait.SpinUntil(() => held.IsCompleted, 100));
-        time.Advance(throttled.RetryAfter!.Value);
+        time.Advance(throttled.RetryAfter!.Value + TimeSpan.FromMilliseconds(1));
         Assert.IsType<Accepted>(await held);
     }
 

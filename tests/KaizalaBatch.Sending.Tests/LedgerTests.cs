@@ -234,4 +234,38 @@ public sealed class LedgerTests : IDisposable
         using var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
         Assert.True(ledger.Exists);
     }
+
+    [Fact]
+    public void Once_a_write_failed_for_a_full_disk_no_item_may_be_marked_in_doubt_but_outcomes_are_still_recorded()
+    {
+        using var disk = Cli.Tests.SmallDisk.Mount(_dir.File("disk"), kilobytes: 200);
+        using var ledger = RunLedger.Open(Path.Combine(disk.Path, "run.ledger.db"), LedgerMode.ReadWrite, _time);
+        var marked = new List<RenderedItem>();
+        LedgerUnwritableException? full = null;
+        for (var i = 0; i < 10_000; i++)
+        {
+            var item = Items.Survey("survey", Items.NewGroup(), $"Check {i}");
+            var error = Record.Exception(() => ledger.MarkInDoubt(item, "req", null, _time.GetUtcNow()));
+            if (error is null)
+            {
+                marked.Add(item);
+                continue;
+            }
+            full = Assert.IsType<LedgerUnwritableException>(error);
+            break;
+        }
+        Assert.NotNull(full);
+        Assert.Equal(LedgerWriteFailure.DiskFull, full.Cause);
+        Assert.Equal(ledger.Path, full.LedgerPath);
+        Assert.StartsWith($"the ledger {ledger.Path} cannot be written: the disk is full. Free space on that disk, then run again", full.Message);
+        Assert.Equal(13, Assert.IsType<SqliteException>(full.InnerException).SqliteErrorCode);
+
+        // Room again: an outcome (a request already on the wire) is recorded, but no new request may be marked to leave.
+        disk.Grow(kilobytes: 16 * 1024);
+        ledger.MarkSent(marked[0].Action, marked[0].Key, "ref-0", "act-0");
+        Assert.Equal(ItemState.Sent, ledger.Find(marked[0].Action, marked[0].Key)!.State);
+        var refused = Assert.Throws<LedgerUnwritableException>(() => ledger.MarkInDoubt(Items.Survey("survey", Items.NewGroup()), "req", null, _time.GetUtcNow()));
+        Assert.Equal(LedgerWriteFailure.DiskFull, refused.Cause);
+        Assert.Equal(marked.Count, ledger.CountByState().Sum(c => c.Count));
+    }
 }

@@ -120,4 +120,76 @@ public sealed class PacerTests
         _time.Advance(TimeSpan.FromMinutes(2));
         using var next = await pacer.AcquireAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Ten calls at once, answered; then an eleventh that the service refuses 429 five seconds later.</summary>
+    private async Task<DateTimeOffset> TenCallsThenA429(Pacer pacer, TimeSpan retryAfter)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = _time.GetUtcNow();
+        for (var i = 0; i < 10; i++)
+        {
+            (await pacer.AcquireAsync(ct)).Dispose();
+        }
+        _time.Advance(TimeSpan.FromSeconds(5));
+        using var refused = await pacer.AcquireAsync(ct);
+        refused.Throttled(retryAfter);
+        return start;
+    }
+
+    [Fact]
+    public async Task The_first_429_teaches_the_pacer_the_services_pace_which_it_keeps_spread_evenly()
+    {
+        var logger = new ListLogger();
+        await using var pacer = new Pacer(new PacingOptions(PerMinute: 1000, Concurrency: 4), _time, logger);
+        // The service's oldest call (the first, at start) leaves its window 55 s after the refusal: all its calls were ours.
+        var start = await TenCallsThenA429(pacer, TimeSpan.FromSeconds(55));
+        Assert.Equal(10, pacer.LearnedPerMinute);
+        Assert.Equal(1, logger.Count("limits.perMinute (1000) is above what the service allows: it let 10 calls through in a minute"));
+
+        var starts = new List<DateTimeOffset>();
+        var callers = Enumerable.Range(0, 25).Select(async _ =>
+        {
+            using var permit = await pacer.AcquireAsync(TestContext.Current.CancellationToken);
+            lock (starts)
+            {
+                starts.Add(permit.StartedAt);
+            }
+        }).ToList();
+        await Drive(Task.WhenAll(callers), TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10));
+
+        starts.Sort();
+        Assert.True(starts[0] >= start.AddSeconds(60), "let through before the 429's Retry-After");
+        for (var i = 0; i + 10 < starts.Count; i++)
+        {
+            Assert.True(starts[i + 10] - starts[i] > TimeSpan.FromMinutes(1), $"calls {i} and {i + 10} are {starts[i + 10] - starts[i]} apart");
+        }
+        // Spread evenly, 6 s apart (a late wake-up may let one more through at once), not in bursts of ten.
+        for (var i = 0; i + 2 < starts.Count; i++)
+        {
+            Assert.True(starts[i + 2] - starts[i] >= TimeSpan.FromSeconds(6), $"calls {i} and {i + 2} are {starts[i + 2] - starts[i]} apart");
+        }
+        Assert.True(starts[^1] - starts[0] < TimeSpan.FromSeconds(25 * 6 + 10), $"took {starts[^1] - starts[0]}");
+
+        // Said once: a later 429 pauses again but teaches nothing more.
+        var next = pacer.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+        await Drive(next, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
+        using (var again = await next)
+        {
+            again.Throttled(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(10, pacer.LearnedPerMinute);
+        Assert.Equal(1, logger.Count("above what the service allows"));
+    }
+
+    [Fact]
+    public async Task A_429_that_shows_others_calls_in_the_services_window_teaches_nothing()
+    {
+        var logger = new ListLogger();
+        await using var pacer = new Pacer(new PacingOptions(PerMinute: 1000, Concurrency: 4), _time, logger);
+        // Retry-After 2 s: the service's oldest call is older than any of ours (another run a moment ago, say).
+        await TenCallsThenA429(pacer, TimeSpan.FromSeconds(2));
+        Assert.Null(pacer.LearnedPerMinute);
+        Assert.Equal(0, logger.Count("above what the service allows"));
+        Assert.Equal(1, logger.Count("throttled the connector"));
+    }
 }

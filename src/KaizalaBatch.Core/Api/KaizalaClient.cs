@@ -264,6 +264,11 @@ public sealed class KaizalaClient : IDisposable
         {
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
             _logger.LogDebug("{Method} {Path} answered {Status}", request.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                // Before the permit is given back: the pacer learns the service's pace from the calls it let through.
+                permit.Throttled(ThrottledFor(response));
+            }
             return (response.StatusCode, response);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -296,9 +301,7 @@ public sealed class KaizalaClient : IDisposable
         var message = Scrub(Summarise(text, response.ReasonPhrase));
         if (status == 429)
         {
-            var retryAfter = RetryAfter(response) ?? TimeSpan.FromSeconds(60);
-            _pacer.Pause(retryAfter);
-            return new Transient(TransientKind.Throttled, message, status, retryAfter);
+            return new Transient(TransientKind.Throttled, message, status, ThrottledFor(response));
         }
         if (status >= 500 || status == 408)
         {
@@ -306,6 +309,9 @@ public sealed class KaizalaClient : IDisposable
         }
         return new Permanent(status, message);
     }
+
+    /// <summary>How long a 429 holds every call back: its Retry-After, else a minute.</summary>
+    private TimeSpan ThrottledFor(HttpResponseMessage response) => RetryAfter(response) ?? TimeSpan.FromSeconds(60);
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {

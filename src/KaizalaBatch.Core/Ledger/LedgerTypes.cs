@@ -27,6 +27,63 @@ public sealed class LedgerLockedException(string ledgerPath, LockHolder? holder)
     public LockHolder? Holder { get; } = holder;
 }
 
+/// <summary>Why a durable write to the ledger failed.</summary>
+public enum LedgerWriteFailure
+{
+    /// <summary>The disk (or the filesystem's quota) is full: SQLITE_FULL.</summary>
+    DiskFull,
+
+    /// <summary>The file or its folder may not be written: SQLITE_READONLY, SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_AUTH.</summary>
+    NoPermission,
+
+    /// <summary>Another program holds the file locked for longer than the busy timeout: SQLITE_BUSY, SQLITE_LOCKED.</summary>
+    Busy,
+
+    /// <summary>The disk or the filesystem failed: SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PROTOCOL.</summary>
+    IoError,
+}
+
+/// <summary>A durable write to the ledger failed for a reason outside the program (disk full, permissions, I/O).
+/// Once one has failed, the ledger refuses every later in-doubt mark (<see cref="RunLedger.MarkInDoubt"/>): no request may
+/// leave that the ledger cannot record. The message names the ledger, the cause and what to do; it holds no secret.</summary>
+public sealed class LedgerUnwritableException : Exception
+{
+    public LedgerUnwritableException(string ledgerPath, LedgerWriteFailure cause, Exception inner)
+        : base(Describe(ledgerPath, cause, inner), inner)
+    {
+        LedgerPath = ledgerPath;
+        Cause = cause;
+    }
+
+    public string LedgerPath { get; }
+
+    public LedgerWriteFailure Cause { get; }
+
+    /// <summary>Why SQLite refused a write, when the reason lies outside the program; null for anything else (a bug).</summary>
+    internal static LedgerWriteFailure? CauseOf(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException sqlite
+        ? (sqlite.SqliteErrorCode & 0xFF) switch
+        {
+            13 => LedgerWriteFailure.DiskFull,                       // SQLITE_FULL
+            3 or 8 or 14 or 23 => LedgerWriteFailure.NoPermission,   // SQLITE_PERM, _READONLY, _CANTOPEN, _AUTH
+            5 or 6 => LedgerWriteFailure.Busy,                       // SQLITE_BUSY, _LOCKED
+            10 or 11 or 15 or 26 => LedgerWriteFailure.IoError,      // SQLITE_IOERR, _CORRUPT, _PROTOCOL, _NOTADB
+            _ => null,
+        }
+        : null;
+
+    private static string Describe(string path, LedgerWriteFailure cause, Exception inner) => cause switch
+    {
+        LedgerWriteFailure.DiskFull =>
+            $"the ledger {path} cannot be written: the disk is full. Free space on that disk, then run again",
+        LedgerWriteFailure.NoPermission =>
+            $"the ledger {path} cannot be written: permission denied (the file or its folder is read-only for this user). Fix the permissions, then run again",
+        LedgerWriteFailure.Busy =>
+            $"the ledger {path} cannot be written: another program holds it locked. Close that program, then run again",
+        _ =>
+            $"the ledger {path} cannot be written: an I/O error ({inner.Message.Split('\n')[0]}). Check the disk, then run again",
+    } + "; no new request was sent after the failed write, and the next run reconciles the items left in doubt and sends the rest.";
+}
+
 /// <summary>The ledger file cannot be used by this version (written by a newer one, or not migrated yet for a read-only open).</summary>
 public sealed class LedgerSchemaException(string message) : Exception(message);
 

@@ -8,6 +8,7 @@ namespace KaizalaBatch.Ledger;
 /// Every write is committed in WAL mode with <c>synchronous=FULL</c> before it returns, so a committed write survives a
 /// power cut; writes from concurrent senders share a commit (group commit).
 /// A read-write open holds the run lock until disposed; a read-only open never creates, migrates or locks anything.
+/// A write that the disk, the filesystem or its permissions refuse throws <see cref="LedgerUnwritableException"/>.
 /// Thread-safe: the senders share one instance.</summary>
 public sealed partial class RunLedger : ILedgerReader, IDisposable
 {
@@ -19,6 +20,7 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
     private readonly Lock _pendingGate = new();
     private List<PendingWrite> _pending = [];
     private SqliteCommand? _find;
+    private LedgerUnwritableException? _unwritable; // the first write that failed; set and read under _gate
     private bool _disposed;
 
     private RunLedger(string path, LedgerMode mode, SqliteConnection? connection, FileStream? lockFile, TimeProvider time)
@@ -293,6 +295,7 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
     /// until <see cref="MarkSent"/> or <see cref="MarkFailed"/>. A crash in between leaves it in-doubt, to be reconciled.</summary>
     /// <param name="requestHash">The canonical hash of the actionBody being sent.</param>
     /// <param name="sentTitle">What the read-back's summary will call it (<see cref="Actions.ReadBackIdentity.TitleOf"/>).</param>
+    /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
     public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -315,7 +318,8 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
                 c.Parameters.AddWithValue("$request", requestHash);
                 c.Parameters.AddWithValue("$title", (object?)sentTitle ?? DBNull.Value);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
-            });
+            },
+            opensDoubt: true);
     }
 
     /// <summary>The item's identity and what the ledger keeps of it, as every insert of an item binds them.</summary>
@@ -495,7 +499,7 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
     }
 
     /// <param name="changed">Told how many rows the statement changed, once it ran.</param>
-    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? changed = null)
+    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? changed = null, bool opensDoubt = false)
     {
         if (Mode != LedgerMode.ReadWrite)
         {
@@ -504,7 +508,7 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
         // Group commit: every write is durable before this method returns, as before, but writes that arrive while a
         // commit is under way share the next transaction and its fsync instead of queueing for one each. With many
         // senders in flight the fsync, not SQLite or the network, was what bounded a run (bench/send-throughput.sh).
-        var write = new PendingWrite(sql, bind, changed);
+        var write = new PendingWrite(sql, bind, changed, opensDoubt);
         lock (_pendingGate)
         {
             _pending.Add(write);
@@ -522,7 +526,9 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
         }
     }
 
-    /// <summary>Commits every write queued so far in one transaction. Called under <see cref="_commitGate"/>.</summary>
+    /// <summary>Commits every write queued so far in one transaction. Called under <see cref="_commitGate"/>.
+    /// Once a write has failed for a reason outside the program (<see cref="LedgerUnwritableException"/>), every later
+    /// in-doubt mark is refused without being tried: commits are serial, so no request is let out after the failure.</summary>
     private void CommitPending()
     {
         List<PendingWrite> batch;
@@ -534,34 +540,46 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var writes = batch;
             try
             {
-                using var transaction = Connection.BeginTransaction();
-                foreach (var write in batch)
+                if (_unwritable is not null)
                 {
-                    Execute(write, transaction, now);
+                    writes = batch.Where(w => !Refused(w)).ToList();
                 }
-                transaction.Commit(); // WAL + synchronous=FULL: one fsync for the whole batch
+                if (writes.Count > 0)
+                {
+                    using var transaction = Connection.BeginTransaction();
+                    foreach (var write in writes)
+                    {
+                        Execute(write, transaction, now);
+                    }
+                    transaction.Commit(); // WAL + synchronous=FULL: one fsync for the whole batch
+                }
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception) when (writes.Count > 1)
             {
                 // One write failed and took the batch's transaction with it: commit each alone, so only it fails.
-                foreach (var write in batch)
+                foreach (var write in writes)
                 {
+                    if (Refused(write))
+                    {
+                        continue;
+                    }
                     try
                     {
                         Execute(write, null, now);
                     }
                     catch (Exception ex)
                     {
-                        write.Error = ex;
+                        write.Error = Unwritable(ex);
                     }
                 }
             }
             catch (Exception ex)
             {
                 // Whatever went wrong, no write of the batch may return as if it were durable.
-                batch[0].Error = ex;
+                writes[0].Error = Unwritable(ex);
             }
             finally
             {
@@ -571,6 +589,30 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>True (and the write failed) for an in-doubt mark after a failed write.</summary>
+    private bool Refused(PendingWrite write)
+    {
+        if (_unwritable is not { } failed || !write.OpensDoubt)
+        {
+            return false;
+        }
+        write.Error = new LedgerUnwritableException(Path, failed.Cause, failed.InnerException!);
+        return true;
+    }
+
+    /// <summary>A failure of the disk, the filesystem or its permissions as a <see cref="LedgerUnwritableException"/>
+    /// (remembered: the first one stops every later in-doubt mark); any other exception as it is.</summary>
+    private Exception Unwritable(Exception ex)
+    {
+        if (LedgerUnwritableException.CauseOf(ex) is not { } known)
+        {
+            return ex;
+        }
+        var unwritable = new LedgerUnwritableException(Path, known, ex);
+        _unwritable ??= unwritable;
+        return unwritable;
     }
 
     private void Execute(PendingWrite write, SqliteTransaction? transaction, long now)
@@ -585,8 +627,11 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
     }
 
     /// <summary>A write waiting for its commit. Done and Error are set and read under <see cref="_commitGate"/>.</summary>
-    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind, Action<int>? changed)
+    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind, Action<int>? changed, bool opensDoubt)
     {
+        /// <summary>An in-doubt mark: a request leaves once it is durable.</summary>
+        public bool OpensDoubt { get; } = opensDoubt;
+
         public string Sql { get; } = sql;
 
         public Action<SqliteCommand> Bind { get; } = bind;

@@ -133,12 +133,16 @@ public sealed class BatchRunner
                     }
                     await intake.CancelAsync().ConfigureAwait(false);
                 }
+                catch (LedgerUnwritableException unwritable)
+                {
+                    // The ledger refuses every in-doubt mark from now on, so no new request leaves; the others finish.
+                    run.End(next.Item.Action, AsRecorded(next.Item));
+                    run.StopFor(StopReason.LedgerUnwritable, unwritable.Message);
+                    await intake.CancelAsync().ConfigureAwait(false);
+                }
                 catch (OperationCanceledException) when (abort.IsCancellationRequested)
                 {
-                    // Aborted: in doubt only if the ledger says a request may have left; an item still waiting for the
-                    // pacer or a token never left and is not started (the ledger has nothing new about it).
-                    var state = _ledger.FindRecord(next.Item.Action, next.Item.Key)?.State;
-                    run.End(next.Item.Action, state == ItemState.InDoubt ? ItemResult.InDoubt : ItemResult.NotStarted);
+                    run.End(next.Item.Action, AsRecorded(next.Item));
                 }
                 if (_options.MaxErrors > 0 && run.Errors >= _options.MaxErrors && run.StopFor(StopReason.MaxErrors, $"{run.Errors} items failed (maxErrors {_options.MaxErrors})"))
                 {
@@ -160,6 +164,20 @@ public sealed class BatchRunner
             run.SetNotStarted(total - run.Handled);
         }
         return run.Summary();
+    }
+
+    /// <summary>An item cut short (aborted, or its ledger write failed): in doubt if the ledger says a request may have
+    /// left; else not started (an item still waiting for the pacer or a token never left, and the ledger has nothing new).</summary>
+    private ItemResult AsRecorded(RenderedItem item)
+    {
+        try
+        {
+            return _ledger.FindRecord(item.Action, item.Key)?.State == ItemState.InDoubt ? ItemResult.InDoubt : ItemResult.NotStarted;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return ItemResult.InDoubt; // the ledger cannot even be read: the next run's plan says what it holds
+        }
     }
 
     internal enum ItemResult

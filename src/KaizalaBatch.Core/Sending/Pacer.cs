@@ -21,16 +21,23 @@ public sealed class CallPermit : IDisposable
 {
     private RateLimitLease? _lease;
     private readonly Action? _ended;
+    private readonly Action<TimeSpan>? _throttled;
 
-    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt, Action? ended)
+    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt, Action? ended, Action<TimeSpan>? throttled)
     {
         _lease = lease;
         StartedAt = startedAt;
         _ended = ended;
+        _throttled = throttled;
     }
 
     /// <summary>When the call was let through; the instant the pacer counted it.</summary>
     public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The service answered this call 429 with <paramref name="retryAfter"/>: every call waits that long (see
+    /// <see cref="Pacer.Pause"/>), and the first such answer teaches the pacer the service's pace (see <see cref="Pacer"/>).
+    /// Call it before disposing the permit.</summary>
+    public void Throttled(TimeSpan retryAfter) => _throttled?.Invoke(retryAfter);
 
     /// <summary>The call is over (answered, failed or given up): its place in the window now runs out a window from now.</summary>
     public void Dispose()
@@ -47,7 +54,13 @@ public sealed class CallPermit : IDisposable
 /// at most <see cref="PacingOptions.Concurrency"/> in flight, never more than <see cref="PacingOptions.PerMinute"/> in any
 /// window (an exact sliding log of calls, each counted until a window after its answer, so no window of the service's can
 /// exceed the limit, unlike a segmented window), and a shared pause after a 429 that holds back every caller until its
-/// Retry-After has passed.</summary>
+/// Retry-After has passed.
+/// <para>A 429 is evidence of the service's real limit. At the first one, the pacer counts the calls the service let
+/// through in its window (answered, not refused) and, when that is below its own limit, keeps it as its pace for the rest
+/// of its life, its calls spread evenly over the window; it says so once (a warning). So a run whose
+/// <see cref="PacingOptions.PerMinute"/> is set too high meets the service's limit once, with the requests then on the
+/// wire, and never again. It learns nothing from a 429 whose Retry-After shows calls not its own in the service's window
+/// (another run a moment ago): the service's oldest call then leaves that window before the pacer's oldest does.</para></summary>
 /// <remarks>The framework's rate limiters replenish on their own timers and cannot run on a <see cref="TimeProvider"/>,
 /// so the window is kept here; the concurrency cap is the framework's <see cref="ConcurrencyLimiter"/>.</remarks>
 public sealed class Pacer : IAsyncDisposable
@@ -57,9 +70,13 @@ public sealed class Pacer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrencyLimiter _inFlight;
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Queue<CallRecord> _calls = new();
+    private readonly Lock _windowLock = new();
+    private readonly Queue<CallRecord> _calls = new(); // under _windowLock
     private readonly Lock _pauseLock = new();
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+    private int? _learned; // under _windowLock, like the next two
+    private TimeSpan _spacing;
+    private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
 
     public Pacer(PacingOptions options, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -78,6 +95,19 @@ public sealed class Pacer : IAsyncDisposable
     }
 
     public PacingOptions Options => _options;
+
+    /// <summary>The service's pace as measured at its first 429 (calls in a window), when lower than
+    /// <see cref="PacingOptions.PerMinute"/>; null until then.</summary>
+    public int? LearnedPerMinute
+    {
+        get
+        {
+            lock (_windowLock)
+            {
+                return _learned;
+            }
+        }
+    }
 
     /// <summary>Until when a 429 holds every call back.</summary>
     public DateTimeOffset PausedUntil
@@ -118,7 +148,7 @@ public sealed class Pacer : IAsyncDisposable
         try
         {
             var (startedAt, record) = await TakeTurnAsync(cancellationToken).ConfigureAwait(false);
-            return new CallPermit(lease, startedAt, record is null ? null : () => record.End(_time.GetUtcNow()));
+            return new CallPermit(lease, startedAt, () => record.End(_time.GetUtcNow()), retryAfter => Throttled(record, retryAfter));
         }
         catch
         {
@@ -127,7 +157,7 @@ public sealed class Pacer : IAsyncDisposable
         }
     }
 
-    private async ValueTask<(DateTimeOffset StartedAt, CallRecord? Record)> TakeTurnAsync(CancellationToken cancellationToken)
+    private async ValueTask<(DateTimeOffset StartedAt, CallRecord Record)> TakeTurnAsync(CancellationToken cancellationToken)
     {
         // One caller at a time looks at the window, so callers are let through in arrival order.
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -142,37 +172,25 @@ public sealed class Pacer : IAsyncDisposable
                     await Task.Delay(pausedUntil - now, _time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                if (_options.PerMinute == 0)
+                var (wait, oldestInFlight, limit) = NextTurn(now, out var record);
+                if (record is not null)
                 {
-                    return (now, null);
-                }
-                while (_calls.Count > 0 && _calls.Peek().EndedAt is { } ended && ended < now - _options.Window)
-                {
-                    _calls.Dequeue();
-                }
-                if (_calls.Count < _options.PerMinute)
-                {
-                    var record = new CallRecord();
-                    _calls.Enqueue(record);
                     return (now, record);
                 }
-                var oldest = _calls.Peek();
-                if (oldest.EndedAt is { } end)
+                if (wait is { } delay)
                 {
-                    // The oldest call leaves the window (its answer + window, exclusive) just after this.
-                    var wait = end + _options.Window - now + TimeSpan.FromMilliseconds(1);
-                    if (wait >= TimeSpan.FromSeconds(1))
+                    if (delay >= TimeSpan.FromSeconds(1))
                     {
                         // Otherwise a run at its limit looks hung: nothing moves until the window has room.
-                        _logger.LogInformation("{PerMinute} calls in the last minute (limits.perMinute); the next call waits {WaitSeconds:0} s",
-                            _options.PerMinute, wait.TotalSeconds);
+                        _logger.LogInformation("{PerMinute} calls in the last minute ({Pace}); the next call waits {WaitSeconds:0} s",
+                            limit, LearnedPerMinute is null ? "limits.perMinute" : "the pace the service allows", delay.TotalSeconds);
                     }
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     // Still in flight: its window has not begun to run out.
-                    await oldest.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await oldestInFlight!.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -182,10 +200,92 @@ public sealed class Pacer : IAsyncDisposable
         }
     }
 
+    /// <summary>Lets a call through now (<paramref name="record"/> set), or says what to wait for: a delay, or the end of
+    /// the oldest call still in flight.</summary>
+    private (TimeSpan? Wait, CallRecord? OldestInFlight, int Limit) NextTurn(DateTimeOffset now, out CallRecord? record)
+    {
+        record = null;
+        lock (_windowLock)
+        {
+            while (_calls.Count > 0 && _calls.Peek().EndedAt is { } ended && ended < now - _options.Window)
+            {
+                _calls.Dequeue();
+            }
+            var limit = _learned ?? _options.PerMinute;
+            if (limit == 0)
+            {
+                // Unlimited: the log holds nothing back, but a 429 still has calls to learn from.
+                record = new CallRecord(now);
+                _calls.Enqueue(record);
+                return (null, null, 0);
+            }
+            if (_learned is not null && _nextSlot > now)
+            {
+                // The learned pace, spread evenly: the service met a burst once and said no.
+                return (_nextSlot - now, null, limit);
+            }
+            if (_calls.Count < limit)
+            {
+                record = new CallRecord(now);
+                _calls.Enqueue(record);
+                if (_learned is not null)
+                {
+                    // A late turn (a timer, a slow disk) loses no pace, but never buys more than a second's calls at once.
+                    var tolerance = _spacing > TimeSpan.FromSeconds(1) ? _spacing : TimeSpan.FromSeconds(1);
+                    _nextSlot = (_nextSlot > now - tolerance ? _nextSlot : now - tolerance) + _spacing;
+                }
+                return (null, null, limit);
+            }
+            var oldest = _calls.Peek();
+            // The oldest call leaves the window (its answer + window, exclusive) just after this.
+            return oldest.EndedAt is { } end
+                ? (end + _options.Window - now + TimeSpan.FromMilliseconds(1), null, limit)
+                : (null, oldest, limit);
+        }
+    }
+
+    /// <summary>A call was answered 429: it did not count for the service; every call waits; the first one teaches the pace.</summary>
+    private void Throttled(CallRecord call, TimeSpan retryAfter)
+    {
+        var now = _time.GetUtcNow();
+        int? learned = null;
+        int admitted;
+        lock (_windowLock)
+        {
+            call.Refused = true;
+            var windowStart = now - _options.Window;
+            var ours = _calls.Where(c => !c.Refused && (c.EndedAt is not { } ended || ended >= windowStart)).ToList();
+            admitted = ours.Count(c => c.EndedAt is not null);
+            var limit = _options.PerMinute == 0 ? int.MaxValue : _options.PerMinute;
+            // The service's oldest call leaves its window at now + Retry-After (rounded up). Were all its calls ours, that
+            // is no earlier than a window after our oldest call started: else others' calls filled it, and it says nothing.
+            var onlyOurs = ours.Count > 0 && now + retryAfter >= ours.Min(c => c.StartedAt) + _options.Window;
+            if (_learned is null && onlyOurs && admitted > 0 && admitted < limit)
+            {
+                _learned = admitted;
+                _spacing = _options.Window / admitted;
+                learned = admitted;
+            }
+        }
+        if (learned is { } pace)
+        {
+            _logger.LogWarning(
+                "limits.perMinute ({Configured}) is above what the service allows: it let {Measured} calls through in a minute, then answered 429. " +
+                "From now on the connector paces itself at that rate, spread evenly over the minute; set limits.perMinute to at most that",
+                _options.PerMinute == 0 ? "unlimited" : _options.PerMinute, pace);
+        }
+        Pause(retryAfter);
+    }
+
     /// <summary>One call in the window: it counts until a window after it ended.</summary>
-    private sealed class CallRecord
+    private sealed class CallRecord(DateTimeOffset startedAt)
     {
         private readonly TaskCompletionSource<DateTimeOffset> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        /// <summary>Answered 429: the service did not count it. Set and read under the pacer's window lock.</summary>
+        public bool Refused { get; set; }
 
         public Task Ended => _ended.Task;
 

@@ -58,6 +58,10 @@ public enum StopReason
 
     /// <summary>The connection cannot work (credentials refused, a second 401, an endpoint that may not be used).</summary>
     ConnectionFailed,
+
+    /// <summary>The ledger cannot be written (disk full, permissions, I/O error): no request left after the failed write;
+    /// those already under way stay in doubt unless their outcome could still be recorded.</summary>
+    LedgerUnwritable,
 }
 
 /// <summary>What one action's items came to in this run.</summary>
