@@ -61,7 +61,7 @@ public static class ItemRenderer
             yield break;
         }
         using var reader = CsvTargetReader.Open(action.Targets, fileDiagnostics);
-        if (reader is null)
+        if (reader is null || !NamesExist(action, compiled, reader, globals, fileDiagnostics))
         {
             yield break;
         }
@@ -337,6 +337,29 @@ public static class ItemRenderer
                 location with { Field = templateFile }));
         }
         return null;
+    }
+
+    /// <summary>Strict templates: every name each template reads exists (the CSV header is known now). Reported once
+    /// per template, before any row is rendered; false when any is missing.</summary>
+    private static bool NamesExist(ActionDefinition action, CompiledAction compiled, CsvTargetReader reader, TemplateGlobals globals,
+        Action<Diagnostic> fileDiagnostics)
+    {
+        var names = new TemplateNames(action.Targets.DisplayFile, reader.Columns, globals.Vars, reader.GroupByIndex >= 0);
+        var missing = 0;
+        void Report(Diagnostic diagnostic)
+        {
+            missing++;
+            fileDiagnostics(diagnostic);
+        }
+        TemplateChecker.Check(compiled.Where, names, Report);
+        TemplateChecker.Check(compiled.Key, names, Report);
+        TemplateChecker.Check(compiled.Body, names, Report);
+        TemplateChecker.Check(compiled.Extra, names, Report);
+        if (compiled.BodyTemplate is { } template)
+        {
+            TemplateChecker.CheckFile(template, Path.GetFileName(action.BodyTemplatePath!), names, Report);
+        }
+        return missing == 0;
     }
 
     private sealed record CompiledAction(TemplateValue? Body, Template? BodyTemplate, TemplateValue? Extra, TemplateValue? Key, TemplateValue? Where);
