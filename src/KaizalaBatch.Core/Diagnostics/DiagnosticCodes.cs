@@ -43,6 +43,7 @@ public static class DiagnosticCodes
     public const string GroupId = "KB4005";
     public const string Media = "KB4006";
     public const string UnknownActionType = "KB4007";
+    public const string UnknownField = "KB4008";
 
     public const string DuplicateIdentity = "KB5001";
     public const string KeyEmpty = "KB5002";

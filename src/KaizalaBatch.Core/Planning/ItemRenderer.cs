@@ -27,6 +27,7 @@ public static class ItemRenderer
         ArgumentNullException.ThrowIfNull(fileDiagnostics);
         var globals = new TemplateGlobals(run.Name, options.StartedAt, run.Vars, run.PhoneDefaults.CountryCode);
         var media = new MediaResolver(run.Directory);
+        var bodyFields = run.Actions.Any(a => a.BodyTemplatePath is not null) ? new BodyFields() : null;
         foreach (var unknown in options.Only?.Where(name => !run.Actions.Any(a => a.Name == name)) ?? [])
         {
             fileDiagnostics(Diagnostic.Error(DiagnosticCodes.UnknownAction,
@@ -39,7 +40,7 @@ public static class ItemRenderer
             {
                 continue;
             }
-            foreach (var item in RenderAction(action, globals, media, options.Parallelism, fileDiagnostics, cancellationToken))
+            foreach (var item in RenderAction(action, globals, media, bodyFields, options.Parallelism, fileDiagnostics, cancellationToken))
             {
                 yield return item;
             }
@@ -51,7 +52,7 @@ public static class ItemRenderer
     /// workers, each with its own template context; items come back in file order and the duplicate-identity check
     /// runs on the caller's thread as they are handed out.</summary>
     private static IEnumerable<RenderedItem> RenderAction(ActionDefinition action, TemplateGlobals globals, MediaResolver media,
-        int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
+        BodyFields? bodyFields, int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
         var rules = ActionRegistry.Find(action.Type)
             ?? throw new InvalidOperationException($"the loader let through the unknown action type '{action.Type}'");
@@ -65,7 +66,7 @@ public static class ItemRenderer
         {
             yield break;
         }
-        var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, globals);
+        var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, bodyFields, globals);
         var identities = new IdentityIndex();
         var groups = Groups(reader, action, compiled.Where, new TemplateScope(globals), fileDiagnostics, cancellationToken);
 
@@ -204,7 +205,7 @@ public static class ItemRenderer
     /// <summary>What rendering one action's items needs; shared by the workers (all of it read-only), while each
     /// worker owns a <see cref="TemplateScope"/> and a <see cref="ContentHasher"/>, which are not thread-safe.</summary>
     private sealed class ActionJob(ActionDefinition action, IActionRules rules, CompiledAction compiled, string groupColumn, int groupIdIndex,
-        MediaResolver media, TemplateGlobals globals)
+        MediaResolver media, BodyFields? bodyFields, TemplateGlobals globals)
     {
         private readonly System.Collections.Concurrent.ConcurrentBag<Worker> idle = [];
 
@@ -280,6 +281,13 @@ public static class ItemRenderer
             else if (compiled.BodyTemplate is not null)
             {
                 body = RenderBodyTemplate(action, compiled.BodyTemplate, scope, errors, location, description);
+                // A body: mapping was checked against the type's fields when the run file was read; this one only now.
+                foreach (var (path, field, known) in body is null || bodyFields is null ? [] : bodyFields.Unknown(rules.Type, body))
+                {
+                    errors.Add(Diagnostic.Error(DiagnosticCodes.UnknownField,
+                        $"{path}.{field}: is not a field of {rules.Type}{Suggestion.DidYouMean(field, known)}; it takes {string.Join(", ", known)} ({description})",
+                        location with { Field = path + "." + field }));
+                }
             }
             JsonObject? extra = null;
             if (compiled.Extra is not null)

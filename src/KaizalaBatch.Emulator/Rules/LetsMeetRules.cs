@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace KaizalaBatch.Emulator.Rules;
 
 /// <summary>
-/// LetsMeet: title, startingTime (ISO 8601 date-time), durationInMins (integer, default 30),
+/// LetsMeet: title, startingTime (ISO 8601 date-time), durationInMins or duration (integer, default 30),
 /// place {latitude, longitude, name?}, agenda, isSenderOnly.
 /// </summary>
 internal static class LetsMeetRules
@@ -28,7 +28,14 @@ internal static class LetsMeetRules
             return new Refusal(at, $"{at} must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z");
         }
 
-        if (Fields.OptionalPositiveInteger(body, "durationInMins", path) is { } badDuration)
+        // The docs' table spells it durationInMins, their sample duration: either is accepted, not both.
+        if (Fields.TryGet(body, "durationInMins", out _) && Fields.TryGet(body, "duration", out _))
+        {
+            var at = Fields.At(path, "duration");
+            return new Refusal(at, $"{at} and {Fields.At(path, "durationInMins")} are the same field: give it once");
+        }
+
+        if ((Fields.OptionalPositiveInteger(body, "durationInMins", path) ?? Fields.OptionalPositiveInteger(body, "duration", path)) is { } badDuration)
         {
             return badDuration;
         }
