@@ -342,7 +342,7 @@ public sealed class BodyChecker
                 return name;
             }
         }
-        Error(DiagnosticCodes.FieldValue, key, $"'{text}' is not one of {string.Join(", ", allowed)}");
+        Error(DiagnosticCodes.FieldValue, key, $"'{text}' is not one of {string.Join(", ", allowed)}{Suggestion.DidYouMean(text, allowed)}");
         return null;
     }
 

@@ -68,6 +68,7 @@ public static class ItemRenderer
         }
         var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, bodyFields, globals);
         var identities = new IdentityIndex();
+        var literals = new LiteralMistakes(action.Name, compiled.Body, compiled.Extra, fileDiagnostics);
         var groups = Groups(reader, action, compiled.Where, new TemplateScope(globals), fileDiagnostics, cancellationToken);
 
         if (parallelism <= 1)
@@ -77,7 +78,7 @@ public static class ItemRenderer
             foreach (var group in groups)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (identities.Check(job.RenderItem(worker, group, index++), fileDiagnostics) is { } unique)
+                if (identities.Check(literals.Separate(job.RenderItem(worker, group, index++)), fileDiagnostics) is { } unique)
                 {
                     yield return unique;
                 }
@@ -105,7 +106,7 @@ public static class ItemRenderer
                     foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        if (identities.Check(item, fileDiagnostics) is { } unique)
+                        if (identities.Check(literals.Separate(item), fileDiagnostics) is { } unique)
                         {
                             yield return unique;
                         }
@@ -121,7 +122,7 @@ public static class ItemRenderer
                 foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (identities.Check(item, fileDiagnostics) is { } unique)
+                    if (identities.Check(literals.Separate(item), fileDiagnostics) is { } unique)
                     {
                         yield return unique;
                     }
