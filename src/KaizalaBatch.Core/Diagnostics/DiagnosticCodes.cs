@@ -48,4 +48,5 @@ public static class DiagnosticCodes
     public const string DuplicateIdentity = "KB5001";
     public const string KeyEmpty = "KB5002";
     public const string UnknownAction = "KB5003";
+    public const string NoRowSelected = "KB5004";
 }

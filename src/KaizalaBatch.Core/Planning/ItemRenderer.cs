@@ -186,8 +186,10 @@ public static class ItemRenderer
     private static IEnumerable<TargetRow> Filter(IEnumerable<TargetRow> rows, ActionDefinition action, TemplateValue where, TemplateScope scope, Action<Diagnostic> fileDiagnostics)
     {
         var errors = new List<Diagnostic>();
+        long seen = 0, passed = 0;
         foreach (var row in rows)
         {
+            seen++;
             errors.Clear();
             var location = new SourceLocation(action.Targets.DisplayFile, (int)row.Line, Row: row.Row);
             scope.Begin(new TargetGroup(row, [row], false), -1, errors, location, new ItemOrigin(action.Name, action.Targets.DisplayFile, [row.Row], "where"));
@@ -198,8 +200,15 @@ public static class ItemRenderer
             }
             if (pass == true)
             {
+                passed++;
                 yield return row;
             }
+        }
+        if (seen > 0 && passed == 0)
+        {
+            fileDiagnostics(new Diagnostic(Severity.Warning, DiagnosticCodes.NoRowSelected,
+                $"targets.where '{action.Targets.Where!.Value}' is false for all {Counted.Of(seen, "row")} of {action.Targets.DisplayFile}: action '{action.Name}' has no items",
+                action.Targets.Where.Location));
         }
     }
 
