@@ -55,6 +55,29 @@ public sealed class BadInputRunTests(WitnessEmulator witness) : IClassFixture<Wi
         Assert.DoesNotContain("   at ", result.AllOutput);
     }
 
+    [Fact]
+    public async Task A_where_that_matches_no_row_says_which_filter_and_creates_no_ledger()
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", BadInputCorpus.GoodCsv);
+        folder.Write("run.yaml", PointAtWitness(BadInputCorpus.GoodRun.Replace("      file: groups.csv", "      file: groups.csv\n      where: \"row.site == 'Mumbai'\"")));
+        var before = witness.Emulator.Actions.Count;
+
+        var result = await CliProcess.RunAsync(["run", "run.yaml"], folder.Path, new Dictionary<string, string?>
+        {
+            ["KB_APP"] = RunScenario.ApplicationId,
+            ["KB_SECRET"] = RunScenario.ApplicationSecret,
+            ["KB_REFRESH"] = RunScenario.RefreshToken,
+        });
+
+        Assert.True(result.ExitCode == 0, result.AllOutput);
+        Assert.Contains("run.yaml:9:14: warning KB5004: targets.where 'row.site == 'Mumbai'' is false for all 2 rows of groups.csv", result.AllOutput);
+        Assert.Contains("Nothing to send: no CSV row became an item", result.AllOutput);
+        Assert.DoesNotContain("ledger has every item", result.AllOutput);
+        Assert.Equal(before, witness.Emulator.Actions.Count);
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.ledger.db*"));
+    }
+
     /// <summary>A connection to the witness, appended, so that the lines of the mistake stay where they were.</summary>
     private string PointAtWitness(string yaml) =>
         yaml.TrimEnd('\n') + "\nconnection:\n  apiRoot: " + witness.Emulator.ApiRoot +
