@@ -105,5 +105,8 @@ public sealed class TemplateCheckerTests
         scope.Begin(new TargetGroup(row, [row], false), 0, [], new SourceLocation("groups.csv"), "row 1");
         Assert.Equal("none-Pune", scope.Render(value, out var failed)!.GetValue<string>());
         Assert.False(failed);
+        var empty = new TargetRow(2, 3, Columns, ["g", "", "S", "APAC"]);
+        scope.Begin(new TargetGroup(empty, [empty], false), 1, [], new SourceLocation("groups.csv"), "row 2");
+        Assert.Equal("none-", scope.Render(value, out failed)!.GetValue<string>()); // an empty cell is "", not missing
     }
 }
