@@ -65,9 +65,10 @@ public static class TemplateChecker
     private static FrozenDictionary<string, FrozenSet<string>?> ReadBuiltins()
     {
         var builtins = new Dictionary<string, FrozenSet<string>?>(StringComparer.Ordinal);
-        foreach (var name in new TemplateContext().BuiltinObject.GetMembers())
+        var builtin = new TemplateContext().BuiltinObject;
+        foreach (var name in builtin.GetMembers())
         {
-            builtins[name] = new TemplateContext().BuiltinObject[name] is ScriptObject members
+            builtins[name] = builtin[name] is ScriptObject members
                 ? members.GetMembers().ToFrozenSet(StringComparer.Ordinal)
                 : null;
         }
