@@ -19,12 +19,10 @@ public sealed class BodyFields
         {
             schema = document.RootElement.Clone();
         }
-        var selections = schema.GetProperty("properties").GetProperty("actions").GetProperty("items").GetProperty("allOf");
-        foreach (var selection in selections.EnumerateArray())
+        var definitions = schema.GetProperty("definitions");
+        foreach (var (type, definition) in SchemaCheck.BodyDefinitions())
         {
-            var pattern = selection.GetProperty("if").GetProperty("properties").GetProperty("type").GetProperty("pattern").GetString()!;
-            var body = selection.GetProperty("then").GetProperty("properties").GetProperty("body");
-            bodies.Add((new Regex(pattern, RegexOptions.CultureInvariant), Resolve(body)));
+            bodies.Add((type, definitions.GetProperty(definition)));
         }
     }
 

@@ -25,14 +25,26 @@ internal sealed class SchemaCheck
     public SchemaCheck()
     {
         schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
+        foreach (var (type, definition) in BodyDefinitions())
+        {
+            bodies.Add((type, schema.Definitions[definition]));
+        }
+    }
+
+    /// <summary>The schema's selection of a body definition by action type: each <c>if: { type matches } then: { body:
+    /// $ref }</c> of an action, as the type's pattern and the definition's name.</summary>
+    public static IEnumerable<(Regex Type, string Definition)> BodyDefinitions()
+    {
         using var document = JsonDocument.Parse(SchemaText);
         var selections = document.RootElement.GetProperty("properties").GetProperty("actions").GetProperty("items").GetProperty("allOf");
+        var result = new List<(Regex, string)>();
         foreach (var selection in selections.EnumerateArray())
         {
             var pattern = selection.GetProperty("if").GetProperty("properties").GetProperty("type").GetProperty("pattern").GetString()!;
             var reference = selection.GetProperty("then").GetProperty("properties").GetProperty("body").GetProperty("$ref").GetString()!;
-            bodies.Add((new Regex(pattern, RegexOptions.CultureInvariant), schema.Definitions[reference["#/definitions/".Length..]]));
+            result.Add((new Regex(pattern, RegexOptions.CultureInvariant), reference["#/definitions/".Length..]));
         }
+        return result;
     }
 
     private static string ReadSchemaText()
