@@ -102,7 +102,7 @@ public static class BadInputCorpus
         yield return new("schema: no actions", Run("version: 1\nname: corpus\n"), 2, ["run.yaml", "actions"]);
         yield return new("schema: empty actions", Run("version: 1\nname: corpus\nactions: []\n"), 2, ["run.yaml:3", "actions"]);
         yield return new("schema: unknown top-level key", Run(GoodRun + "\nactionz: []\n"), 2, ["run.yaml:14", "actionz"]);
-        yield return new("schema: unknown action type", Run(GoodRun.Replace("type: Survey", "type: Surveyy")), 2, ["run.yaml:6", "Surveyy"]);
+        yield return new("schema: unknown action type", Run(GoodRun.Replace("type: Survey", "type: Surveyy")), 2, ["run.yaml:6", "Surveyy", "did you mean 'Survey'?"]);
         yield return new("schema: perMinute not a number", Run(GoodRun.Replace("phoneDefaults", "limits: { perMinute: fast }\nphoneDefaults")), 2, ["run.yaml:3", "perMinute"]);
         yield return new("schema: concurrency zero", Run(GoodRun.Replace("phoneDefaults", "limits:\n  concurrency: 0\nphoneDefaults")), 2, ["run.yaml:4", "concurrency"]);
         yield return new("schema: action without targets", Run(GoodRun.Replace("    targets:\n      file: groups.csv\n", "")), 2, ["run.yaml:5", "targets"]);
@@ -128,7 +128,7 @@ public static class BadInputCorpus
         yield return new("csv: groupBy column missing", Run(GoodRun.Replace("      file: groups.csv", "      file: groups.csv\n      groupBy: depot")), 2, ["groups.csv", "depot"]);
         // Templates
         yield return new("template: syntax error", Run(GoodRun.Replace("\"Check {{ row.site }}\"", "\"Check {{ row.site + }}\"")), 2, ["run.yaml:10"]);
-        yield return new("template: include refused", Run(GoodRun.Replace("\"Check {{ row.site }}\"", "\"{{ include 'secrets.txt' }}\"")), 1, ["run.yaml", "row 1"]);
+        yield return new("template: include refused", Run(GoodRun.Replace("\"Check {{ row.site }}\"", "\"{{ include 'secrets.txt' }}\"")), 2, ["run.yaml:10:18", "include is not allowed"], ["include is not allowed"]);
         yield return new("template: runaway loop", Run(GoodRun.Replace("\"Check {{ row.site }}\"", "\"{{ while true }}x{{ end }}\"")), 1, ["row 1"]);
         yield return new("template: unknown function", Run(GoodRun.Replace("\"Check {{ row.site }}\"", "\"{{ nosuchfunction row.site }}\"")), 2, ["run.yaml:10:18", "KB3005", "nosuchfunction"], ["nosuchfunction"]);
         yield return new("template: where syntax error", Run(GoodRun.Replace("      file: groups.csv", "      file: groups.csv\n      where: \"{{ row.site == \"")), 2, ["run.yaml:9"]);

@@ -82,9 +82,9 @@ public sealed class SchemaTests
     }
 
     [Theory]
-    [InlineData("Job", "{ title: t, assignedTo: [\"+911111111111\"], dueDat: 48 }", "'dueDat' is not a known key in 'actions.0.body' (did you mean 'dueDate'?)", "dueDat")]
-    [InlineData("survey", "{ title: t, questions: [ { title: q, typ: Text } ] }", "'typ' is not a known key in 'actions.0.body.questions[0]' (did you mean 'type'?)", "typ")]
-    [InlineData("Custom", "{ propertes: [] }", "'propertes' is not a known key in 'actions.0.body' (did you mean 'properties'?)", "propertes")]
+    [InlineData("Job", "{ title: t, assignedTo: [\"+911111111111\"], dueDat: 48 }", "'dueDat' is not a known key in 'actions[0].body' (did you mean 'dueDate'?)", "dueDat")]
+    [InlineData("survey", "{ title: t, questions: [ { title: q, typ: Text } ] }", "'typ' is not a known key in 'actions[0].body.questions[0]' (did you mean 'type'?)", "typ")]
+    [InlineData("Custom", "{ propertes: [] }", "'propertes' is not a known key in 'actions[0].body' (did you mean 'properties'?)", "propertes")]
     public void An_unknown_body_key_is_reported_at_its_place_with_a_suggestion(string type, string body, string expected, string key)
     {
         using var folder = new TempFolder();

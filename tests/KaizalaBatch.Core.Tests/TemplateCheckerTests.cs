@@ -84,6 +84,7 @@ public sealed class TemplateCheckerTests
     [InlineData("{{ row.site | string.upcse }}", "string has no function 'upcse' (did you mean 'upcase'?)")]
     [InlineData("{{ phone row.site }}", "(did you mean 'phones'?)")]
     [InlineData("{{ run.nmae }}", "run has no member 'nmae' (did you mean 'name'?)")]
+    [InlineData("{{ include 'secrets.txt' }}", "include is not allowed")]
     public void Unknown_functions_and_members_are_errors(string template, string expected) =>
         Assert.Contains(expected, Assert.Single(Check(template)).Message);
 

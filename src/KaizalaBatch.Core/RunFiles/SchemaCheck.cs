@@ -67,7 +67,7 @@ internal sealed class SchemaCheck
             if (actions.Items[i] is MappingToken action && action["type"] is StringToken type && action["body"] is MappingToken body
                 && bodies.FirstOrDefault(b => b.Type.IsMatch(type.Value)).Body is { } definition)
             {
-                Validate(definition, body, $"actions.{i}.body", diagnostics);
+                Validate(definition, body, $"actions[{i}].body", diagnostics);
             }
         }
     }
@@ -134,7 +134,7 @@ internal sealed class SchemaCheck
             ValidationErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
             ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}{KnownKeys(error)}",
             ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotInEnumeration when property == "type" =>
-                $"'{path}' must be one of Job, Survey, Poll, Announcement, LetsMeet, Image, Album, Audio, Document, Video, Custom{given}",
+                $"'{path}' must be one of {string.Join(", ", Actions.ActionRegistry.Types)}{given}{Suggestion.DidYouMean(error.Token?.ToString() ?? "", Actions.ActionRegistry.Types)}",
             ValidationErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
                 $"'{path}' must be written as ${{env:NAME}}: secrets never live in the run file",
             ValidationErrorKind.StringExpected => $"'{path}' must be a string{given}",

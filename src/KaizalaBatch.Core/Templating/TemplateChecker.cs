@@ -227,6 +227,9 @@ public static class TemplateChecker
                     return new MembersShape("run", RunMembers, "member");
                 case "index" or "phones" or "for" or "while" or "tablerow":
                     return Shape.Unknown;
+                case "include":
+                    Report(variable, name, "include is not allowed: templates cannot read files (use a bodyTemplate file for a whole body)");
+                    return Shape.Unknown;
             }
             if (Builtins.TryGetValue(name, out var members))
             {
