@@ -26,6 +26,11 @@ public sealed class BadInputTests
         {
             Assert.True(result.AllOutput.Contains(expected, StringComparison.Ordinal), $"{input.Name}: '{expected}' not in\n{result.AllOutput}");
         }
+        foreach (var once in input.Once ?? [])
+        {
+            var count = result.AllOutput.Split(once).Length - 1;
+            Assert.True(count == 1, $"{input.Name}: '{once}' appears {count} times, not once, in\n{result.AllOutput}");
+        }
         Assert.DoesNotContain("   at ", result.AllOutput);
         Assert.DoesNotContain("Exception", result.AllOutput);
     }

@@ -69,7 +69,7 @@ public sealed class MediaPathE2eTests
         {
             var result = await scenario.CliAsync(command);
             Assert.True(result.ExitCode == 2, $"{command}: exit {result.ExitCode}\n{result.AllOutput}");
-            Assert.Contains("groups.csv:3 row 2 [doc]: error KB4008", result.AllOutput, StringComparison.Ordinal);
+            Assert.Contains("groups.csv:3 row 2 [doc]: error KB4009", result.AllOutput, StringComparison.Ordinal);
             Assert.Contains($"'{cell}'", result.AllOutput, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", result.AllOutput, StringComparison.Ordinal);
             Assert.DoesNotContain("Exception", result.AllOutput, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public sealed class MediaPathE2eTests
         scenario.Folder.Write("groups.csv", $"groupId,site,doc\n{scenario.Groups[0]},Site 1,../../{Path.GetFileName(scenario.Folder.Path)}/local.pdf\n");
         var refused = await scenario.RunAsync();
         Assert.True(refused.ExitCode == 2, refused.AllOutput);
-        Assert.Contains("groups.csv:2 row 1 [doc]: error KB4008", refused.AllOutput, StringComparison.Ordinal);
+        Assert.Contains("groups.csv:2 row 1 [doc]: error KB4009", refused.AllOutput, StringComparison.Ordinal);
         Assert.Contains($"mediaRoot '{mediaRoot}'", refused.AllOutput, StringComparison.Ordinal);
         Assert.Equal(calls, scenario.Emulator.Calls);
     }

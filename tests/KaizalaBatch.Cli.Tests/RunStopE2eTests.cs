@@ -10,7 +10,9 @@ public sealed class RunStopE2eTests
     public async Task A_second_run_on_the_same_ledger_is_refused_at_once_naming_the_holder_while_the_first_finishes()
     {
         var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var scenario = await RunScenario.StartAsync(items: 30, new EmulatorOptions
+        // The first run must outlast the second's start: 60 items at 300 ms, two at a time, take about 9 s (a process
+        // start took 4 s on a loaded two-core machine, more than the 1.5 s the first run took with 30 items at 100 ms).
+        await using var scenario = await RunScenario.StartAsync(items: 60, new EmulatorOptions
         {
             PerMinute = 0,
             TenantPerMinute = 0,
@@ -41,7 +43,7 @@ public sealed class RunStopE2eTests
         Assert.True(first.ExitCode == 0, await firstOut + await firstErr);
         scenario.AssertEachGroupExactlyOnce("after a refused concurrent run");
         var export = await scenario.ExportJsonlAsync();
-        Assert.Equal(30, export.Count(r => (string?)r["state"] == "sent"));
+        Assert.Equal(60, export.Count(r => (string?)r["state"] == "sent"));
     }
 
     [Fact]

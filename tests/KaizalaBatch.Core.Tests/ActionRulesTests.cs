@@ -158,6 +158,26 @@ public sealed class ActionRulesTests
     }
 
     [Fact]
+    public void Announcement_accepts_the_docs_capitalised_keys_and_sends_camel_case_only()
+    {
+        var result = Apply("Announcement", """{ "Title": "t", "Message": "m" }""");
+        Assert.Empty(result.Errors);
+        Assert.Equal(["title", "message"], result.Body.Select(p => p.Key).Order().Reverse());
+        Assert.Equal(["actionBody.Title"], Apply("Announcement", """{ "Title": "t", "title": "t", "message": "m" }""").Fields);
+    }
+
+    [Fact]
+    public void LetsMeet_accepts_duration_and_sends_duration_in_mins_only()
+    {
+        var result = Apply("LetsMeet", """{ "title": "Standup", "startingTime": "2026-03-01T10:00:00+05:30", "duration": 45 }""");
+        Assert.Empty(result.Errors);
+        Assert.Equal(45L, result.Body["durationInMins"]!.GetValue<long>());
+        Assert.False(result.Body.ContainsKey("duration"));
+        Assert.Equal(["actionBody.duration"],
+            Apply("LetsMeet", """{ "title": "S", "startingTime": "2026-03-01T10:00:00+05:30", "duration": 45, "durationInMins": 45 }""").Fields);
+    }
+
+    [Fact]
     public void Announcement_invalid()
     {
         var result = Apply("Announcement", """{ "title": "", "mediaResources": [ 5 ] }""");

@@ -32,7 +32,8 @@ public sealed class SchemaTests
             {
                 foreach (var property in properties.EnumerateObject())
                 {
-                    if (!property.Value.TryGetProperty("description", out _))
+                    // A $ref is described by the definition it names.
+                    if (!property.Value.TryGetProperty("description", out _) && !property.Value.TryGetProperty("$ref", out _))
                     {
                         missing.Add(path + "." + property.Name);
                     }
@@ -42,6 +43,17 @@ public sealed class SchemaTests
             if (element.TryGetProperty("items", out var items))
             {
                 Walk(items, path + "[]");
+            }
+            if (element.TryGetProperty("definitions", out var definitions))
+            {
+                foreach (var definition in definitions.EnumerateObject())
+                {
+                    if (!definition.Value.TryGetProperty("description", out _))
+                    {
+                        missing.Add("definitions." + definition.Name);
+                    }
+                    Walk(definition.Value, "definitions." + definition.Name);
+                }
             }
         }
         Walk(schema.RootElement, "");
@@ -67,6 +79,29 @@ public sealed class SchemaTests
         Assert.True(error.Message.Contains("'colour'", StringComparison.Ordinal), error.ToString());
         Assert.Contains("'colour'", error.Message, StringComparison.Ordinal);
         Assert.Equal((6, 49), (error.Location.Line, error.Location.Column));
+    }
+
+    [Theory]
+    [InlineData("Job", "{ title: t, assignedTo: [\"+911111111111\"], dueDat: 48 }", "'dueDat' is not a known key in 'actions[0].body' (did you mean 'dueDate'?)", "dueDat")]
+    [InlineData("survey", "{ title: t, questions: [ { title: q, typ: Text } ] }", "'typ' is not a known key in 'actions[0].body.questions[0]' (did you mean 'type'?)", "typ")]
+    [InlineData("Custom", "{ propertes: [] }", "'propertes' is not a known key in 'actions[0].body' (did you mean 'properties'?)", "propertes")]
+    public void An_unknown_body_key_is_reported_at_its_place_with_a_suggestion(string type, string body, string expected, string key)
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId\n" + TempFolder.GroupA + "\n");
+        var result = folder.Load($$"""
+            version: 1
+            name: x
+            actions:
+              - name: a
+                type: {{type}}
+                {{(type == "Custom" ? "packageId: p\n    " : "")}}targets: { file: groups.csv }
+                body: {{body}}
+            """);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(type == "Custom" ? 8 : 7, error.Location.Line);
+        Assert.Equal("    body: ".Length + 1 + body.IndexOf(key, StringComparison.Ordinal), error.Location.Column);
     }
 
     [Fact]

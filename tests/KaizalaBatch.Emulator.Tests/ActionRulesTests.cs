@@ -20,6 +20,7 @@ public sealed class ActionRulesTests(SignedInEmulator fixture) : IClassFixture<S
     [InlineData("Announcement", "{'actionType':'Announcement','actionBody':{'title':'Hi','Message':'Hello','MediaResources':['kzm-image-1','kzm-image-2']}}")]
     [InlineData("LetsMeet", "{'actionType':'LetsMeet','actionBody':{'title':'Standup','startingTime':'2026-03-01T09:30:00+05:30','durationInMins':15," +
         "'place':{'latitude':12.97,'longitude':77.59,'name':'Office'},'agenda':'Plans','isSenderOnly':false}}")]
+    [InlineData("LetsMeet", "{'actionType':'LetsMeet','actionBody':{'title':'Docs sample spelling','startingTime':'2026-03-01T09:30:00Z','duration':45}}")]
     [InlineData("Image", "{'actionType':'Image','actionBody':{'mediaResource':'kzm-image-1','caption':'A picture'}}")]
     [InlineData("Album", "{'actionType':'Album','actionBody':{'mediaResource':'any non-empty string'}}")]
     [InlineData("Audio", "{'actionType':'Audio','actionBody':{'mediaResource':'kzm-audio-1'}}")]
@@ -119,6 +120,8 @@ public sealed class ActionRulesTests(SignedInEmulator fixture) : IClassFixture<S
     [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'tomorrow at nine'}}", "actionBody.startingTime")]
     [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01'}}", "actionBody.startingTime")]
     [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01T09:30:00Z','durationInMins':'30'}}", "actionBody.durationInMins")]
+    [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01T09:30:00Z','duration':0}}", "actionBody.duration")]
+    [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01T09:30:00Z','duration':30,'durationInMins':30}}", "actionBody.duration")]
     [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01T09:30:00Z','place':{'latitude':100,'longitude':0}}}", "actionBody.place.latitude")]
     [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01T09:30:00Z','place':{'latitude':1}}}", "actionBody.place.longitude")]
     [InlineData("{'actionType':'LetsMeet','actionBody':{'title':'t','startingTime':'2026-03-01T09:30:00Z','isSenderOnly':'no'}}", "actionBody.isSenderOnly")]

@@ -4,8 +4,9 @@ using KaizalaBatch.Emulator;
 
 namespace KaizalaBatch.Reliability.Tests;
 
-/// <summary>Seeded mutations of the examples' run files and CSVs: validate, plan and run never crash, always exit 0, 1
-/// or 2, and send nothing when they exit 2 (the emulator's action count is the witness).</summary>
+/// <summary>Seeded mutations of the examples' run files and CSVs (among them alias bombs, deep nesting, huge cells and
+/// unknown or misspelled keys): validate, plan and run never crash, always exit 0, 1 or 2, and send nothing and leave no
+/// ledger when they exit 2 (the emulator's action count is the witness).</summary>
 public sealed partial class BadInputFuzzTests
 {
     private static readonly string[] Examples = ["survey-rollout", "job-assignments", "poll-announcement", "media-broadcast"];
@@ -45,6 +46,10 @@ public sealed partial class BadInputFuzzTests
                 if (Problem(command, exit, sent, output.ToString()) is { } problem)
                 {
                     failures.Add($"#{i} {command} (exit {exit}, sent {sent}): {problem}\n{File.ReadAllText(runFile)}\n{output}");
+                }
+                else if (exit == 2 && Directory.GetFiles(folder, "*.ledger.db*", SearchOption.AllDirectories).Length > 0)
+                {
+                    failures.Add($"#{i} {command} (exit 2): left a ledger file\n{File.ReadAllText(runFile)}\n{output}");
                 }
             }
             if (i % (mutations / processSamples) == 0)
@@ -125,7 +130,7 @@ public sealed partial class BadInputFuzzTests
                 var exit = await CliApp.RunAsync([command, runFile], output, output, ct);
                 var text = output.ToString();
                 if (exit != 2 || Problem(command, exit, emulator.Actions.Count - before, text) is not null ||
-                    !text.Contains("groups.csv:3 row 2 [zone]: error KB4008", StringComparison.Ordinal) ||
+                    !text.Contains("groups.csv:3 row 2 [zone]: error KB4009", StringComparison.Ordinal) ||
                     Directory.GetFiles(folder, "*.ledger.db*").Length > 0)
                 {
                     failures.Add($"{cell} through {template}, {command} (exit {exit}): {Problem(command, exit, emulator.Actions.Count - before, text)}\n{text}");

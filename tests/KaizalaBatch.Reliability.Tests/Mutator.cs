@@ -14,6 +14,7 @@ public sealed class Mutator(int seed)
         "\"{{ vars.nope.deeper }}\"", "not-a-guid", "00000000-0000-0000-0000-000000000000", "Survey", "Jobb", "\u00fc\u00df\u2603",
         "\u0000", "\t", new string('x', 5000), "&anchor", "*alias", "!!binary AAAA", "- item", "? key", "|", ">",
         "=HYPERLINK(\"http://x\")", "+91", "http://example.com/v1", "photos/none.jpg", "../../../etc/passwd",
+        new string('[', 200) + new string(']', 200), new string('y', 150_000), "\"{{ row.sitename }}\"", "SingleOptoin",
     ];
 
     /// <summary>Cells that name files a run must not upload: absolute paths, '..' out of the run folder, and the
@@ -42,6 +43,10 @@ public sealed class Mutator(int seed)
         }
     }
 
+    /// <summary>Nested anchors that expand to a billion values: refused while reading, within the budget.</summary>
+    private static readonly string AliasBomb = "vars:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" +
+        string.Concat("bcdefghi".Select((c, i) => $"  {c}: &{c} [{string.Join(", ", Enumerable.Repeat("*" + "abcdefghi"[i], 9))}]\n"));
+
     private static readonly char[] Noise = ['{', '}', '[', ']', ':', ',', ';', '"', '\'', '\t', ' ', '\n', '#', '-', '|', '\0', '\u00e9', '\r'];
 
     private readonly Random random = new(seed);
@@ -63,7 +68,7 @@ public sealed class Mutator(int seed)
     {
         var lines = text.Split('\n').ToList();
         var line = random.Next(lines.Count);
-        switch (random.Next(13))
+        switch (random.Next(16))
         {
             case 0:
                 lines.RemoveAt(line);
@@ -108,11 +113,32 @@ public sealed class Mutator(int seed)
             case 10:
                 lines[line] += random.Next(2) == 0 ? ",extra" : " \"unclosed";
                 break;
-            case 11: // a CSV cell that names a file outside the run folder
+            case 14: // a CSV cell that names a file outside the run folder
                 var delimiter = new[] { ',', ';', '\t', '|' }.FirstOrDefault(d => lines[line].Contains(d, StringComparison.Ordinal), ',');
                 var cells = lines[line].Split(delimiter);
                 cells[random.Next(cells.Length)] = Pick(PathCells);
                 lines[line] = string.Join(delimiter, cells);
+                break;
+            case 11: // an alias bomb at the top
+                return AliasBomb + text;
+            case 12: // deep nesting
+                var depth = 60 + random.Next(200);
+                lines.Insert(line, "deep: " + new string('[', depth) + new string(']', depth));
+                break;
+            case 13: // a misspelled key (two letters swapped), or a key the schema does not know, at the line's indentation
+                var key = lines[line].TrimStart().TrimStart('-', ' ');
+                var colonAt = key.IndexOf(':', StringComparison.Ordinal);
+                if (colonAt > 2 && random.Next(2) == 0)
+                {
+                    var start = lines[line].Length - key.Length;
+                    var swapped = key[1] + key[0].ToString() + key[2..];
+                    lines[line] = lines[line][..start] + swapped;
+                }
+                else
+                {
+                    var indent = lines[line].Length - lines[line].TrimStart().Length;
+                    lines.Insert(line + 1, new string(' ', indent) + Pick(["dueDat: 48", "titel: x", "colour: red", "typ: Text", "captions: c"]));
+                }
                 break;
             default:
                 lines.Insert(line, Pick(Values));

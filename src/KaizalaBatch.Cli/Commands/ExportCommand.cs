@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Reports;
 
 namespace KaizalaBatch.Cli.Commands;
@@ -40,7 +41,7 @@ public static class ExportCommand
                 var rows = LedgerExport.Write(ledger.Exists ? ledger.Export() : [], exportFormat, stream);
                 if (target is not null)
                 {
-                    output.WriteLine($"export: {rows} items to {target.FullName}");
+                    output.WriteLine($"export: {Counted.Of(rows, "item")} to {target.FullName}");
                 }
             }
             return ExitCodes.Done;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Planning;
 using KaizalaBatch.Reports;
 using Spectre.Console;
@@ -32,7 +33,7 @@ public static class PlanCommand
         var run = RunInput.Load(runFilePath, diagnostics);
         if (run is null)
         {
-            output.WriteLine($"plan: the run file is unusable ({diagnostics.Errors} errors); nothing would be sent.");
+            output.WriteLine($"plan: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}); nothing would be sent.");
             return ExitCodes.InputUnusable;
         }
         using var ledger = LedgerAccess.OpenForReading(run, error);
@@ -103,7 +104,7 @@ public static class PlanCommand
         console.Write(table);
         if (result.InputErrors > 0)
         {
-            console.MarkupLine($"[red]{result.InputErrors} input errors[/]: fix them first; nothing would be sent.");
+            console.MarkupLine($"[red]{Counted.Of(result.InputErrors, "input error")}[/]: fix them first; nothing would be sent.");
         }
     }
 

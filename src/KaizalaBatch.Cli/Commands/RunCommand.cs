@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using KaizalaBatch.Api;
 using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Emulator;
 using KaizalaBatch.Ledger;
 using KaizalaBatch.Planning;
@@ -69,7 +70,7 @@ public static class RunCommand
         var run = RunInput.Load(runFilePath, diagnostics);
         if (run is null)
         {
-            await output.WriteLineAsync($"run: the run file is unusable ({diagnostics.Errors} errors); nothing was sent.");
+            await output.WriteLineAsync($"run: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}); nothing was sent.");
             return ExitCodes.InputUnusable;
         }
 
@@ -106,7 +107,7 @@ public static class RunCommand
             }
             if (check.ExitCode == ExitCodes.InputUnusable)
             {
-                await output.WriteLineAsync($"run: {check.InputErrors} input errors; nothing was sent.");
+                await output.WriteLineAsync($"run: {Counted.Of(check.InputErrors, "input error")}; nothing was sent.");
                 return ExitCodes.InputUnusable;
             }
             PlanCommand.WriteReadBackAmbiguities(error, check.Plan);
@@ -291,7 +292,13 @@ public static class RunCommand
         }
         if (summary is null)
         {
-            console.MarkupLine("Nothing to send: every item is already in the ledger.");
+            var totals = plan.Values.Aggregate(0, (sum, c) => sum + c.Total);
+            var changed = resendChanged ? 0 : plan.Values.Sum(c => c.Changed);
+            console.MarkupLine(Markup.Escape(totals == 0
+                ? "Nothing to send: no CSV row became an item (see the warnings above)."
+                : changed > 0
+                ? $"Nothing to send: the ledger has every item; {Counted.Of(changed, "item")} changed since sent (--resend-changed sends them)."
+                : "Nothing to send: the ledger has every item, unchanged."));
         }
     }
 

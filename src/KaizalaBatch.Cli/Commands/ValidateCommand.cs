@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Planning;
 
 namespace KaizalaBatch.Cli.Commands;
@@ -20,12 +21,12 @@ public static class ValidateCommand
             var run = RunInput.Load(parse.GetRequiredValue(runFile), diagnostics);
             if (run is null)
             {
-                output.WriteLine($"validate: the run file is unusable ({diagnostics.Errors} errors).");
+                output.WriteLine($"validate: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}).");
                 return Task.FromResult(ExitCodes.InputUnusable);
             }
             var result = PlanPass.Run(run, ledger: null, new RenderOptions(DateTimeOffset.UtcNow), new PlanOptions(), diagnostics, null, cancellationToken);
-            output.WriteLine($"validate: {run.Name}: {result.Items} items in {run.Actions.Count} actions, " +
-                $"{result.Items - result.InvalidItems} valid, {result.InvalidItems} invalid; {result.InputErrors} input errors.");
+            output.WriteLine($"validate: {run.Name}: {Counted.Of(result.Items, "item")} in {Counted.Of(run.Actions.Count, "action")}, " +
+                $"{result.Items - result.InvalidItems} valid, {result.InvalidItems} invalid; {Counted.Of(result.InputErrors, "input error")}.");
             return Task.FromResult(result.ExitCode);
         });
         return command;

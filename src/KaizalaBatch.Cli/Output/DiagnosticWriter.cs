@@ -14,8 +14,23 @@ public sealed class DiagnosticWriter(TextWriter error, int maxItemErrors = 200)
 
     public int UnprintedItemErrors { get; private set; }
 
+    /// <summary>The texts printed so far, so that each diagnostic is printed (and counted) once: two actions reading
+    /// one CSV file find its mistakes twice. Bounded, for a file with a million broken rows.</summary>
+    private readonly HashSet<string> printed = new(StringComparer.Ordinal);
+    private const int MaxRemembered = 100_000;
+
     public void Write(Diagnostic diagnostic)
     {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        var text = diagnostic.ToString();
+        if (printed.Contains(text))
+        {
+            return;
+        }
+        if (printed.Count < MaxRemembered)
+        {
+            printed.Add(text);
+        }
         if (diagnostic.Severity == Severity.Error)
         {
             Errors++;
@@ -24,7 +39,7 @@ public sealed class DiagnosticWriter(TextWriter error, int maxItemErrors = 200)
         {
             Warnings++;
         }
-        error.WriteLine(diagnostic.ToString());
+        error.WriteLine(text);
     }
 
     /// <summary>An invalid item's errors: counted apart from input errors (they make exit code 1, not 2).</summary>
@@ -48,7 +63,7 @@ public sealed class DiagnosticWriter(TextWriter error, int maxItemErrors = 200)
     {
         if (UnprintedItemErrors > 0)
         {
-            error.WriteLine($"... and {UnprintedItemErrors} more item errors (plan --json FILE lists every one).");
+            error.WriteLine($"... and {Counted.Of(UnprintedItemErrors, "more item error")} (plan --json FILE lists every one).");
         }
     }
 }

@@ -148,6 +148,23 @@ public sealed class BodyChecker
         static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
     }
 
+    /// <summary>A field the docs spell two ways: <paramref name="other"/> is renamed to <paramref name="sent"/>, the
+    /// spelling that is sent; both at once is a mistake.</summary>
+    public void OneSpelling(JsonObject obj, string other, string sent)
+    {
+        if (!obj.TryGetPropertyValue(other, out var value))
+        {
+            return;
+        }
+        if (obj.ContainsKey(sent))
+        {
+            Error(DiagnosticCodes.FieldValue, other, $"is the same field as {sent}; give one of them");
+            return;
+        }
+        obj.Remove(other);
+        obj[sent] = value;
+    }
+
     /// <summary>A required non-empty string. Numbers and booleans are turned into their text (a CSV cell that
     /// happens to look like a number is still a title).</summary>
     public string? RequiredString(JsonObject obj, string key) => String(obj, key, required: true);
@@ -334,7 +351,7 @@ public sealed class BodyChecker
                 return name;
             }
         }
-        Error(DiagnosticCodes.FieldValue, key, $"'{text}' is not one of {string.Join(", ", allowed)}");
+        Error(DiagnosticCodes.FieldValue, key, $"'{text}' is not one of {string.Join(", ", allowed)}{Suggestion.DidYouMean(text, allowed)}");
         return null;
     }
 

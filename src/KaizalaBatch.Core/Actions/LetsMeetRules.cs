@@ -5,7 +5,7 @@ using KaizalaBatch.Diagnostics;
 namespace KaizalaBatch.Actions;
 
 /// <summary>LetsMeet: <b>title</b>, <b>startingTime</b> (ISO 8601 date-time, sent in round-trip form); durationInMins
-/// (default 30); place <c>{ latitude, longitude, name }</c>; agenda; isSenderOnly.</summary>
+/// (default 30; the docs' sample spells it <c>duration</c>: either is accepted, not both, and durationInMins is sent); place <c>{ latitude, longitude, name }</c>; agenda; isSenderOnly.</summary>
 public sealed class LetsMeetRules : IActionRules
 {
     public const long DefaultDurationInMins = 30;
@@ -26,6 +26,7 @@ public sealed class LetsMeetRules : IActionRules
                 checker.Error(DiagnosticCodes.FieldValue, "startingTime", $"'{start}' is not an ISO 8601 date-time such as 2026-03-01T10:00:00+05:30");
             }
         }
+        checker.OneSpelling(body, "duration", "durationInMins");
         checker.Integer(body, "durationInMins", DefaultDurationInMins, minimum: 1);
         checker.OptionalString(body, "agenda");
         checker.Boolean(body, "isSenderOnly", null);

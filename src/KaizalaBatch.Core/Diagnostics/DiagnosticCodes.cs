@@ -18,6 +18,7 @@ public static class DiagnosticCodes
     public const string RunFileMissing = "KB1012";
     public const string UnsupportedYaml = "KB1013";
     public const string EnvironmentOutsideConnection = "KB1014";
+    public const string InputTooLarge = "KB1015";
 
     public const string CsvMissing = "KB2001";
     public const string CsvEmpty = "KB2002";
@@ -27,11 +28,13 @@ public static class DiagnosticCodes
     public const string CsvFieldCount = "KB2006";
     public const string CsvQuoting = "KB2007";
     public const string CsvUnreadable = "KB2008";
+    public const string CsvCellTooLarge = "KB2009";
 
     public const string TemplateSyntax = "KB3001";
     public const string TemplateRender = "KB3002";
     public const string TemplateJson = "KB3003";
     public const string TemplateFileMissing = "KB3004";
+    public const string TemplateUnknownName = "KB3005";
 
     public const string FieldRequired = "KB4001";
     public const string FieldType = "KB4002";
@@ -40,9 +43,11 @@ public static class DiagnosticCodes
     public const string GroupId = "KB4005";
     public const string Media = "KB4006";
     public const string UnknownActionType = "KB4007";
-    public const string MediaOutsideFolder = "KB4008";
+    public const string MediaOutsideFolder = "KB4009";
+    public const string UnknownField = "KB4008";
 
     public const string DuplicateIdentity = "KB5001";
     public const string KeyEmpty = "KB5002";
     public const string UnknownAction = "KB5003";
+    public const string NoRowSelected = "KB5004";
 }

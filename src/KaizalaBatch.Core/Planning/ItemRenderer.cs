@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Actions;
@@ -27,6 +26,7 @@ public static class ItemRenderer
         ArgumentNullException.ThrowIfNull(fileDiagnostics);
         var globals = new TemplateGlobals(run.Name, options.StartedAt, run.Vars, run.PhoneDefaults.CountryCode);
         var media = new MediaResolver(run.MediaDirectory, run.MediaRoot is null ? "the run file's folder" : $"mediaRoot '{Path.GetRelativePath(run.Directory, run.MediaRoot)}'");
+        var bodyFields = run.Actions.Any(a => a.BodyTemplatePath is not null) ? new BodyFields() : null;
         foreach (var unknown in options.Only?.Where(name => !run.Actions.Any(a => a.Name == name)) ?? [])
         {
             fileDiagnostics(Diagnostic.Error(DiagnosticCodes.UnknownAction,
@@ -39,7 +39,7 @@ public static class ItemRenderer
             {
                 continue;
             }
-            foreach (var item in RenderAction(action, globals, media, options.Parallelism, fileDiagnostics, cancellationToken))
+            foreach (var item in RenderAction(action, globals, media, bodyFields, options.Parallelism, fileDiagnostics, cancellationToken))
             {
                 yield return item;
             }
@@ -51,7 +51,7 @@ public static class ItemRenderer
     /// workers, each with its own template context; items come back in file order and the duplicate-identity check
     /// runs on the caller's thread as they are handed out.</summary>
     private static IEnumerable<RenderedItem> RenderAction(ActionDefinition action, TemplateGlobals globals, MediaResolver media,
-        int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
+        BodyFields? bodyFields, int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
         var rules = ActionRegistry.Find(action.Type)
             ?? throw new InvalidOperationException($"the loader let through the unknown action type '{action.Type}'");
@@ -61,18 +61,20 @@ public static class ItemRenderer
             yield break;
         }
         using var reader = CsvTargetReader.Open(action.Targets, fileDiagnostics);
-        if (reader is null)
+        if (reader is null || !NamesExist(action, compiled, reader, globals, fileDiagnostics))
         {
             yield break;
         }
-        var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, globals);
+        var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, bodyFields, globals);
         var identities = new IdentityIndex();
+        var literals = new LiteralMistakes(action.Name, compiled.Body, compiled.Extra, fileDiagnostics);
         var groups = Groups(reader, action, compiled.Where, new TemplateScope(globals), fileDiagnostics, cancellationToken);
 
         // An item whose input is unusable (a CSV cell naming a file outside the media folder) is reported like a file
         // problem, in file order, and dropped; then each item's identity must be new.
-        RenderedItem? Admit(RenderedItem item)
+        RenderedItem? Admit(RenderedItem rendered)
         {
+            var item = literals.Separate(rendered);
             foreach (var error in item.InputErrors)
             {
                 fileDiagnostics(error);
@@ -195,8 +197,10 @@ public static class ItemRenderer
     private static IEnumerable<TargetRow> Filter(IEnumerable<TargetRow> rows, ActionDefinition action, TemplateValue where, TemplateScope scope, Action<Diagnostic> fileDiagnostics)
     {
         var errors = new List<Diagnostic>();
+        long seen = 0, passed = 0;
         foreach (var row in rows)
         {
+            seen++;
             errors.Clear();
             var location = new SourceLocation(action.Targets.DisplayFile, (int)row.Line, Row: row.Row);
             scope.Begin(new TargetGroup(row, [row], false), -1, errors, location, new ItemOrigin(action.Name, action.Targets.DisplayFile, [row.Row], "where"));
@@ -207,15 +211,22 @@ public static class ItemRenderer
             }
             if (pass == true)
             {
+                passed++;
                 yield return row;
             }
+        }
+        if (seen > 0 && passed == 0)
+        {
+            fileDiagnostics(new Diagnostic(Severity.Warning, DiagnosticCodes.NoRowSelected,
+                $"targets.where '{action.Targets.Where!.Value}' is false for all {Counted.Of(seen, "row")} of {action.Targets.DisplayFile}: action '{action.Name}' has no items",
+                action.Targets.Where.Location));
         }
     }
 
     /// <summary>What rendering one action's items needs; shared by the workers (all of it read-only), while each
     /// worker owns a <see cref="TemplateScope"/> and a <see cref="ContentHasher"/>, which are not thread-safe.</summary>
     private sealed class ActionJob(ActionDefinition action, IActionRules rules, CompiledAction compiled, string groupColumn, int groupIdIndex,
-        MediaResolver media, TemplateGlobals globals)
+        MediaResolver media, BodyFields? bodyFields, TemplateGlobals globals)
     {
         private readonly System.Collections.Concurrent.ConcurrentBag<Worker> idle = [];
         private readonly MediaPathOrigins mediaOrigins = new(compiled.Body);
@@ -292,6 +303,13 @@ public static class ItemRenderer
             else if (compiled.BodyTemplate is not null)
             {
                 body = RenderBodyTemplate(action, compiled.BodyTemplate, scope, errors, location, description);
+                // A body: mapping was checked against the type's fields when the run file was read; this one only now.
+                foreach (var (path, field, known) in body is null || bodyFields is null ? [] : bodyFields.Unknown(rules.Type, body))
+                {
+                    errors.Add(Diagnostic.Error(DiagnosticCodes.UnknownField,
+                        $"{path}.{field}: is not a field of {rules.Type}{Suggestion.DidYouMean(field, known)}; it takes {string.Join(", ", known)} ({description})",
+                        location with { Field = path + "." + field }));
+                }
             }
             JsonObject? extra = null;
             if (compiled.Extra is not null)
@@ -353,6 +371,29 @@ public static class ItemRenderer
         return null;
     }
 
+    /// <summary>Strict templates: every name each template reads exists (the CSV header is known now). Reported once
+    /// per template, before any row is rendered; false when any is missing.</summary>
+    private static bool NamesExist(ActionDefinition action, CompiledAction compiled, CsvTargetReader reader, TemplateGlobals globals,
+        Action<Diagnostic> fileDiagnostics)
+    {
+        var names = new TemplateNames(action.Targets.DisplayFile, reader.Columns, globals.Vars, reader.GroupByIndex >= 0);
+        var missing = 0;
+        void Report(Diagnostic diagnostic)
+        {
+            missing++;
+            fileDiagnostics(diagnostic);
+        }
+        TemplateChecker.Check(compiled.Where, names, Report);
+        TemplateChecker.Check(compiled.Key, names, Report);
+        TemplateChecker.Check(compiled.Body, names, Report);
+        TemplateChecker.Check(compiled.Extra, names, Report);
+        if (compiled.BodyTemplate is { } template)
+        {
+            TemplateChecker.CheckFile(template, Path.GetFileName(action.BodyTemplatePath!), names, Report);
+        }
+        return missing == 0;
+    }
+
     private sealed record CompiledAction(TemplateValue? Body, Template? BodyTemplate, TemplateValue? Extra, TemplateValue? Key, TemplateValue? Where);
 
     /// <summary>Parses every template of an action once. Null (after reporting) when any of them does not parse.</summary>
@@ -391,99 +432,4 @@ public static class ItemRenderer
         TemplateCompiler.IsTemplate(where.Value)
             ? where
             : where with { Value = "{{ " + where.Value + " }}", ContentColumn = where.ContentColumn - 3 };
-
-    /// <summary>Finds repeated identities among up to millions of rows in little memory: per identity it keeps a 64-bit
-    /// XXH3 hash of (action, key) and its first row, 12 bytes in an open-addressing table (a Dictionary of
-    /// the key hash, row and line took about 45 bytes and doubled while growing: the largest part of plan's memory at
-    /// 1,000,000 rows). A false match needs a 64-bit collision: about 3 in 100 million at a million rows.</summary>
-    private sealed class IdentityIndex
-    {
-        // Sixteen tables, each growing on its own: a growth step copies a sixteenth of the index, so the old and new
-        // arrays alive together stay small (they were the peak of plan's memory at a million rows).
-        private readonly Shard[] shards = [.. Enumerable.Range(0, 16).Select(_ => new Shard())];
-
-        /// <summary>The item, or null when its identity was seen before. Two rows with one identity are an input error
-        /// (SPEC section 2), reported with both rows: the ledger could not tell them apart, so the run sends nothing.</summary>
-        public RenderedItem? Check(RenderedItem item, Action<Diagnostic> report)
-        {
-            if (item.Key.Length == 0 || item.Rows.Count == 0 || FindDuplicate(item.Action, item.Key, item.Rows[0]) is not { } earlier)
-            {
-                return item;
-            }
-            report(Diagnostic.Error(DiagnosticCodes.DuplicateIdentity,
-                $"action '{item.Action}' has the key '{item.Key}' twice: {item.File} row {earlier} and row {item.Rows[0]} (line {item.FirstLine}); each item needs its own key",
-                new SourceLocation(item.File ?? "", (int)item.FirstLine, Row: item.Rows[0], Field: "key")));
-            return null;
-        }
-
-        private long? FindDuplicate(string action, string key, long row)
-        {
-            var text = action + "\0" + key;
-            var byteCount = Encoding.UTF8.GetByteCount(text);
-            Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
-            Encoding.UTF8.GetBytes(text, bytes);
-            // XXH3: a well-mixed 64-bit hash without SHA-256's native round trip (a second one per row, after the
-            // content hash, cost plan about a tenth of its time in OpenSSL calls). 0 marks an empty slot. The low bits
-            // pick the shard, the high bits the slot within it.
-            var id = Math.Max(1UL, System.IO.Hashing.XxHash3.HashToUInt64(bytes));
-            return shards[(int)(id & 15)].FindOrAdd(id, row);
-        }
-
-        private sealed class Shard
-        {
-            private const double MaxLoad = 0.7;
-            private ulong[] keys = new ulong[64];
-            private uint[] rows = new uint[64];
-            private int count;
-
-            /// <summary>The first row of <paramref name="id"/>, or null after adding it with <paramref name="row"/>.</summary>
-            public long? FindOrAdd(ulong id, long row)
-            {
-                var slot = Find(keys, id);
-                if (keys[slot] == id)
-                {
-                    return rows[slot];
-                }
-                if (count + 1 > keys.Length * MaxLoad)
-                {
-                    Grow();
-                    slot = Find(keys, id);
-                }
-                keys[slot] = id;
-                rows[slot] = (uint)row;
-                count++;
-                return null;
-            }
-
-            /// <summary>The slot that holds <paramref name="id"/>, or the empty slot where it would go (linear probing).</summary>
-            private static int Find(ulong[] table, ulong id)
-            {
-                // Multiply-shift maps the (uniform) hash onto any table size, so the table can grow by half, not double.
-                var slot = (int)Math.BigMul(id, (ulong)table.Length, out _);
-                while (table[slot] != 0 && table[slot] != id)
-                {
-                    slot = slot + 1 == table.Length ? 0 : slot + 1;
-                }
-                return slot;
-            }
-
-            private void Grow()
-            {
-                var size = keys.Length + keys.Length / 2;
-                var newKeys = new ulong[size];
-                var newRows = new uint[size];
-                for (var i = 0; i < keys.Length; i++)
-                {
-                    if (keys[i] != 0)
-                    {
-                        var slot = Find(newKeys, keys[i]);
-                        newKeys[slot] = keys[i];
-                        newRows[slot] = rows[i];
-                    }
-                }
-                keys = newKeys;
-                rows = newRows;
-            }
-        }
-    }
 }

@@ -34,7 +34,7 @@ public static class HtmlPreview
         writer.Write("</main>");
         if (omittedCards > 0)
         {
-            writer.Write($"<p class=\"omitted\">{omittedCards.ToString(CultureInfo.InvariantCulture)} more items are counted above but not drawn as cards.</p>");
+            writer.Write($"<p class=\"omitted\">{(omittedCards == 1 ? "1 more item is" : omittedCards.ToString(CultureInfo.InvariantCulture) + " more items are")} counted above but not drawn as cards.</p>");
         }
         writer.Write("</body></html>\n");
     }

@@ -9,6 +9,9 @@ namespace KaizalaBatch.RunFiles;
 /// Every problem is collected and reported together; nothing a user writes makes it throw.</summary>
 public static partial class RunFileLoader
 {
+    /// <summary>The largest run file read: 1 MiB.</summary>
+    public const long MaxRunFileBytes = 1024 * 1024;
+
     /// <summary>The text of <c>runner.schema.json</c> (draft-07), for <c>kaizala-batch schema</c>.</summary>
     public static string SchemaJson => SchemaCheck.SchemaText;
 
@@ -25,6 +28,14 @@ public static partial class RunFileLoader
         string text;
         try
         {
+            var size = new FileInfo(fullPath).Length;
+            if (size > MaxRunFileBytes)
+            {
+                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.InputTooLarge,
+                    $"the run file is {size:N0} bytes; the limit is {MaxRunFileBytes:N0} bytes (1 MiB): put long texts in a bodyTemplate file or the CSV",
+                    new SourceLocation(display)));
+                return new LoadResult(null, diagnostics);
+            }
             text = File.ReadAllText(fullPath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -35,8 +46,7 @@ public static partial class RunFileLoader
             return new LoadResult(null, diagnostics);
         }
 
-        using var reader = new StringReader(text);
-        var root = YamlTokenReader.Read(display, reader, diagnostics);
+        var root = YamlTokenReader.Read(display, text, diagnostics);
         if (root is null)
         {
             if (diagnostics.Count == 0)

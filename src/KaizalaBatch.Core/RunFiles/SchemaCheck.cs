@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using KaizalaBatch.Diagnostics;
 using NJsonSchema;
 using NJsonSchema.Validation;
@@ -15,7 +16,36 @@ internal sealed class SchemaCheck
 
     public static string SchemaText { get; } = ReadSchemaText();
 
-    private readonly JsonSchema schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
+    private readonly JsonSchema schema;
+
+    /// <summary>Each action type's body definition, selected as the schema's own <c>if type matches then body is</c>
+    /// rules say (NJsonSchema does not evaluate draft-07 if/then, so the selection is read from the schema here).</summary>
+    private readonly List<(Regex Type, JsonSchema Body)> bodies = [];
+
+    public SchemaCheck()
+    {
+        schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
+        foreach (var (type, definition) in BodyDefinitions())
+        {
+            bodies.Add((type, schema.Definitions[definition]));
+        }
+    }
+
+    /// <summary>The schema's selection of a body definition by action type: each <c>if: { type matches } then: { body:
+    /// $ref }</c> of an action, as the type's pattern and the definition's name.</summary>
+    public static IEnumerable<(Regex Type, string Definition)> BodyDefinitions()
+    {
+        using var document = JsonDocument.Parse(SchemaText);
+        var selections = document.RootElement.GetProperty("properties").GetProperty("actions").GetProperty("items").GetProperty("allOf");
+        var result = new List<(Regex, string)>();
+        foreach (var selection in selections.EnumerateArray())
+        {
+            var pattern = selection.GetProperty("if").GetProperty("properties").GetProperty("type").GetProperty("pattern").GetString()!;
+            var reference = selection.GetProperty("then").GetProperty("properties").GetProperty("body").GetProperty("$ref").GetString()!;
+            result.Add((new Regex(pattern, RegexOptions.CultureInvariant), reference["#/definitions/".Length..]));
+        }
+        return result;
+    }
 
     private static string ReadSchemaText()
     {
@@ -27,16 +57,33 @@ internal sealed class SchemaCheck
 
     public void Check(Token root, List<Diagnostic> diagnostics)
     {
+        Validate(schema, root, "", diagnostics);
+        if ((root as MappingToken)?["actions"] is not SequenceToken actions)
+        {
+            return;
+        }
+        for (var i = 0; i < actions.Items.Count; i++)
+        {
+            if (actions.Items[i] is MappingToken action && action["type"] is StringToken type && action["body"] is MappingToken body
+                && bodies.FirstOrDefault(b => b.Type.IsMatch(type.Value)).Body is { } definition)
+            {
+                Validate(definition, body, $"actions[{i}].body", diagnostics);
+            }
+        }
+    }
+
+    private static void Validate(JsonSchema against, Token token, string prefix, List<Diagnostic> diagnostics)
+    {
         var json = new StringBuilder();
         var lines = new List<SourceLocation>();
-        Write(root, json, lines);
-        var errors = schema.Validate(json.ToString());
+        Write(token, json, lines);
+        var errors = against.Validate(json.ToString());
         foreach (var error in Flatten(errors).OrderBy(e => e.LineNumber).ThenBy(e => e.LinePosition))
         {
             var location = error.HasLineInfo && error.LineNumber >= 1 && error.LineNumber <= lines.Count
                 ? lines[error.LineNumber - 1]
-                : root.Location;
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.Schema, Describe(error), location));
+                : token.Location;
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.Schema, Describe(error, prefix), location));
         }
     }
 
@@ -46,6 +93,18 @@ internal sealed class SchemaCheck
     {
         foreach (var error in errors)
         {
+            // A value that may be of several types (a field or a template string): an object or a list is judged as one.
+            if (error is MultiTypeValidationError multi && error.Kind == ValidationErrorKind.NoTypeValidates
+                && error.Token?.Type is Newtonsoft.Json.Linq.JTokenType.Object or Newtonsoft.Json.Linq.JTokenType.Array
+                && multi.Errors.TryGetValue(error.Token.Type == Newtonsoft.Json.Linq.JTokenType.Object ? JsonObjectType.Object : JsonObjectType.Array, out var asThatType)
+                && asThatType.Count > 0)
+            {
+                foreach (var inner in Flatten(asThatType))
+                {
+                    yield return inner;
+                }
+                continue;
+            }
             if (error is ChildSchemaValidationError child && error.Kind is not (ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAllOf))
             {
                 foreach (var inner in Flatten(child.Errors.Values.SelectMany(e => e)))
@@ -60,9 +119,9 @@ internal sealed class SchemaCheck
         }
     }
 
-    private static string Describe(ValidationError error)
+    private static string Describe(ValidationError error, string prefix)
     {
-        var path = DisplayPath(error.Path);
+        var path = DisplayPath(error.Path, prefix);
         var property = error.Property;
         // Name the value the user wrote, so that a typo is visible in the message itself; never under connection,
         // where a misplaced secret could be the value.
@@ -73,9 +132,9 @@ internal sealed class SchemaCheck
         return error.Kind switch
         {
             ValidationErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
-            ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}",
+            ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}{KnownKeys(error)}",
             ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotInEnumeration when property == "type" =>
-                $"'{path}' must be one of Job, Survey, Poll, Announcement, LetsMeet, Image, Album, Audio, Document, Video, Custom{given}",
+                $"'{path}' must be one of {string.Join(", ", Actions.ActionRegistry.Types)}{given}{Suggestion.DidYouMean(error.Token?.ToString() ?? "", Actions.ActionRegistry.Types)}",
             ValidationErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
                 $"'{path}' must be written as ${{env:NAME}}: secrets never live in the run file",
             ValidationErrorKind.StringExpected => $"'{path}' must be a string{given}",
@@ -107,9 +166,17 @@ internal sealed class SchemaCheck
         return parent is "" or "(root)" ? " at the top level" : $" in '{parent}'";
     }
 
-    private static string DisplayPath(string? path)
+    /// <summary>" (did you mean 'x'?); it takes a, b, c" from the object's own properties.</summary>
+    private static string KnownKeys(ValidationError error)
+    {
+        var known = error.Schema?.ActualProperties.Keys.ToList() ?? [];
+        return known.Count == 0 ? "" : $"{Suggestion.DidYouMean(error.Property ?? "", known)}; it takes {string.Join(", ", known)}";
+    }
+
+    private static string DisplayPath(string? path, string prefix)
     {
         var text = (path ?? "").TrimStart('#').TrimStart('/').Replace('/', '.');
+        text = prefix.Length == 0 ? text : text.Length == 0 ? prefix : text.StartsWith('[') ? prefix + text : prefix + "." + text;
         return text.Length == 0 ? "(root)" : text;
     }
 

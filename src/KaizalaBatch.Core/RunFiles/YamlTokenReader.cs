@@ -14,11 +14,20 @@ internal static partial class YamlTokenReader
 {
     private const string StrTag = "tag:yaml.org,2002:str";
 
-    public static Token? Read(string file, TextReader text, List<Diagnostic> diagnostics)
+    /// <summary>At most this many nodes once every alias is expanded (the tree is walked as JSON for the schema).</summary>
+    public const long MaxNodes = 100_000;
+
+    /// <summary>At most this many characters of scalars once every alias is expanded.</summary>
+    public const long MaxCharacters = 8 * 1024 * 1024;
+
+    public const int MaxDepth = 64;
+
+    public static Token? Read(string file, string text, List<Diagnostic> diagnostics)
     {
-        var scanner = new Scanner(text);
+        var scanner = new Scanner(new StringReader(text));
         var parser = new Parser(scanner);
-        var anchors = new Dictionary<string, Token>(StringComparer.Ordinal);
+        var anchors = new Dictionary<string, Anchored>(StringComparer.Ordinal);
+        var budget = new Budget();
         try
         {
             parser.Consume<StreamStart>();
@@ -27,7 +36,7 @@ internal static partial class YamlTokenReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var root = ReadNode(file, parser, anchors, diagnostics, depth: 0);
+            var root = ReadNode(file, parser, anchors, budget, diagnostics, depth: 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -38,9 +47,19 @@ internal static partial class YamlTokenReader
             }
             return root;
         }
+        catch (TooLargeException exception)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.InputTooLarge, exception.Message, At(file, exception.Start)));
+            return null;
+        }
         catch (YamlException exception)
         {
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, CleanMessage(exception), At(file, exception.Start)));
+            var message = CleanMessage(exception);
+            // YamlDotNet places a tab in the indentation at the start of the mapping it was scanning (often 1:1).
+            var at = message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabInIndentation(text, (int)exception.Start.Line) is { } tab
+                ? new SourceLocation(file, tab.Line, tab.Column)
+                : At(file, exception.Start);
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, message, at));
             return null;
         }
         catch (InvalidOperationException)
@@ -53,46 +72,100 @@ internal static partial class YamlTokenReader
         }
     }
 
-    private static Token ReadNode(string file, IParser parser, Dictionary<string, Token> anchors, List<Diagnostic> diagnostics, int depth)
+    /// <summary>The first tab in a line's indentation at or after <paramref name="fromLine"/> (1-based), or null.</summary>
+    private static (int Line, int Column)? TabInIndentation(string text, int fromLine)
     {
-        if (depth > 64)
+        var lines = text.Split('\n');
+        for (var i = Math.Max(0, fromLine - 1); i < lines.Length; i++)
         {
-            throw new YamlException(parser.Current!.Start, parser.Current.End, "the YAML nests deeper than 64 levels");
+            var line = lines[i];
+            for (var column = 0; column < line.Length && line[column] is ' ' or '\t' or '-'; column++)
+            {
+                if (line[column] == '\t')
+                {
+                    return (i + 1, column + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>An anchored node and what it costs each time an alias repeats it.</summary>
+    private sealed record Anchored(Token Token, long Nodes, long Characters);
+
+    /// <summary>Counts the nodes and characters read so far, aliases counted as often as they are used: an alias bomb
+    /// (a few lines of nested anchors) is refused as soon as it passes the budget, before anything expands it.</summary>
+    private sealed class Budget
+    {
+        public long Nodes { get; private set; }
+
+        public long Characters { get; private set; }
+
+        public void Add(long nodes, long characters, Mark at)
+        {
+            Nodes += nodes;
+            Characters += characters;
+            if (Nodes > MaxNodes)
+            {
+                throw new TooLargeException(at, $"the run file holds more than {MaxNodes:N0} YAML values once its aliases (*name) are expanded; is an alias repeating itself?");
+            }
+            if (Characters > MaxCharacters)
+            {
+                throw new TooLargeException(at, $"the run file holds more than {MaxCharacters / 1024 / 1024} MiB of text once its aliases (*name) are expanded");
+            }
+        }
+    }
+
+    private sealed class TooLargeException(Mark start, string message) : Exception(message)
+    {
+        public Mark Start { get; } = start;
+    }
+
+    private static Token ReadNode(string file, IParser parser, Dictionary<string, Anchored> anchors, Budget budget, List<Diagnostic> diagnostics, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(parser.Current!.Start, parser.Current.End, $"the YAML nests deeper than {MaxDepth} levels");
         }
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             if (anchors.TryGetValue(alias.Value.Value, out var target))
             {
-                return target;
+                budget.Add(target.Nodes, target.Characters, alias.Start);
+                return target.Token;
             }
             throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
         }
+        var (nodesBefore, charactersBefore) = (budget.Nodes, budget.Characters);
         Token token;
         string? anchor;
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
             token = ScalarToken(file, scalar);
+            budget.Add(1, scalar.Value.Length, scalar.Start);
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
             anchor = sequenceStart.Anchor.IsEmpty ? null : sequenceStart.Anchor.Value;
+            budget.Add(1, 0, sequenceStart.Start);
             var items = new List<Token>();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode(file, parser, anchors, diagnostics, depth + 1));
+                items.Add(ReadNode(file, parser, anchors, budget, diagnostics, depth + 1));
             }
             token = new SequenceToken(items, At(file, sequenceStart.Start));
         }
         else if (parser.TryConsume<MappingStart>(out var mappingStart))
         {
             anchor = mappingStart.Anchor.IsEmpty ? null : mappingStart.Anchor.Value;
+            budget.Add(1, 0, mappingStart.Start);
             var entries = new List<MappingEntry>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var keyToken = ReadNode(file, parser, anchors, diagnostics, depth + 1);
-                var value = ReadNode(file, parser, anchors, diagnostics, depth + 1);
+                var keyToken = ReadNode(file, parser, anchors, budget, diagnostics, depth + 1);
+                var value = ReadNode(file, parser, anchors, budget, diagnostics, depth + 1);
                 var key = keyToken switch
                 {
                     StringToken s => s,
@@ -120,7 +193,7 @@ internal static partial class YamlTokenReader
         }
         if (anchor is not null)
         {
-            anchors[anchor] = token;
+            anchors[anchor] = new Anchored(token, budget.Nodes - nodesBefore, budget.Characters - charactersBefore);
         }
         return token;
     }

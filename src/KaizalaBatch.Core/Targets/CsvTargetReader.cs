@@ -10,6 +10,12 @@ namespace KaizalaBatch.Targets;
 /// file, data row, line and column, and the row is skipped.</summary>
 public sealed class CsvTargetReader : IDisposable
 {
+    /// <summary>The largest cell: 100,000 characters (a longer one is an input error naming its row and column).</summary>
+    public const int MaxCellCharacters = 100_000;
+
+    /// <summary>The largest record the reader takes in at all: 64 MiB.</summary>
+    public const int MaxRecordBytes = 64 * 1024 * 1024;
+
     private readonly CsvReader reader;
     private readonly string displayFile;
     private readonly Action<Diagnostic> report;
@@ -55,6 +61,7 @@ public sealed class CsvTargetReader : IDisposable
             // reports each malformed record (possibly ahead of reading it); that row is left out here, by number.
             MalformedData = CsvMalformedDataHandling.Recover,
             OnMalformedRecord = queue.Enqueue,
+            MaxRecordSize = MaxRecordBytes,
         };
         CsvReader? reader = null;
         try
@@ -186,11 +193,22 @@ public sealed class CsvTargetReader : IDisposable
                 continue;
             }
             var values = new string[width];
+            var tooLarge = false;
             for (var i = 0; i < width; i++)
             {
                 values[i] = reader.GetString(i);
+                if (values[i].Length > MaxCellCharacters)
+                {
+                    report(Diagnostic.Error(DiagnosticCodes.CsvCellTooLarge,
+                        $"data row {row} has {values[i].Length:N0} characters in column '{Columns.Names[i]}'; a cell holds at most {MaxCellCharacters:N0}",
+                        new SourceLocation(displayFile, (int)line, Row: row, Field: Columns.Names[i])));
+                    tooLarge = true;
+                }
             }
-            yield return new TargetRow(row, line, Columns, values);
+            if (!tooLarge)
+            {
+                yield return new TargetRow(row, line, Columns, values);
+            }
         }
     }
 

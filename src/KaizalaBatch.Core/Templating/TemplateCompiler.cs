@@ -64,47 +64,41 @@ public sealed class TemplateCompiler
         {
             return new ConstantValue(text, token.Location);
         }
-        var template = Parse(text, token.Location.File, token.ContentLine, token.ContentColumn);
+        var origin = new TemplateOrigin(token.Location.File, token.ContentLine, token.ContentColumn);
+        var template = Parse(text, origin);
         if (template is null)
         {
             return null;
         }
         if (LoneExpression(text, template) is { } expression)
         {
-            return new ExpressionValue(text, expression, token.Location);
+            return new ExpressionValue(text, expression, token.Location, origin);
         }
-        return new TextTemplateValue(text, template, token.Location);
+        return new TextTemplateValue(text, template, token.Location, origin);
     }
 
     /// <summary>Parses a whole template file (bodyTemplate). Null after a syntax error.</summary>
-    public Template? CompileFile(string text, string displayFile) => Parse(text, displayFile, 1, 1);
+    public Template? CompileFile(string text, string displayFile) => Parse(text, new TemplateOrigin(displayFile, 1, 1));
 
-    private Template? Parse(string text, string file, int line, int column)
+    private Template? Parse(string text, TemplateOrigin origin)
     {
         if (cache.TryGetValue(text, out var cached))
         {
-            return cached.HasErrors ? Report(cached, file, line, column) : cached;
+            return cached.HasErrors ? Report(cached, origin) : cached;
         }
-        var template = Template.Parse(text, file);
+        var template = Template.Parse(text, origin.File);
         cache[text] = template;
-        return template.HasErrors ? Report(template, file, line, column) : template;
+        return template.HasErrors ? Report(template, origin) : template;
     }
 
-    private Template? Report(Template template, string file, int line, int column)
+    private Template? Report(Template template, TemplateOrigin origin)
     {
         foreach (var message in template.Messages)
         {
-            if (message.Type != ParserMessageType.Error)
+            if (message.Type == ParserMessageType.Error)
             {
-                continue;
+                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.TemplateSyntax, $"template syntax error: {message.Message}", origin.At(message.Span.Start)));
             }
-            var at = message.Span.Start;
-            // Scriban places errors found at the end of the text (an unfinished expression) at line -1: point at the string.
-            var location = at.Line < 0 ? new SourceLocation(file, line, column)
-                : at.Line == 0
-                ? new SourceLocation(file, line, column + at.Column)
-                : new SourceLocation(file, line + at.Line, at.Column + 1);
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.TemplateSyntax, $"template syntax error: {message.Message}", location));
         }
         return null;
     }

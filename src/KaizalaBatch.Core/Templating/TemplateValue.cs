@@ -19,13 +19,13 @@ public sealed record ConstantValue(object? Value, SourceLocation Location) : Tem
 }
 
 /// <summary>A string that is exactly one <c>{{ expression }}</c>: rendering keeps the value's type.</summary>
-public sealed record ExpressionValue(string Source, ScriptExpression Expression, SourceLocation Location) : TemplateValue(Location)
+public sealed record ExpressionValue(string Source, ScriptExpression Expression, SourceLocation Location, TemplateOrigin Origin) : TemplateValue(Location)
 {
     public override bool IsTemplated => true;
 }
 
 /// <summary>Any other string with <c>{{</c>: rendering gives text.</summary>
-public sealed record TextTemplateValue(string Source, Template Template, SourceLocation Location) : TemplateValue(Location)
+public sealed record TextTemplateValue(string Source, Template Template, SourceLocation Location, TemplateOrigin Origin) : TemplateValue(Location)
 {
     public override bool IsTemplated => true;
 }
@@ -38,4 +38,16 @@ public sealed record ObjectValue(IReadOnlyList<KeyValuePair<string, TemplateValu
 public sealed record ArrayValue(IReadOnlyList<TemplateValue> Items, SourceLocation Location) : TemplateValue(Location)
 {
     public override bool IsTemplated { get; } = Items.Any(i => i.IsTemplated);
+}
+
+/// <summary>Where a template's text starts in its file (1-based), so that a place inside the template (a Scriban span)
+/// maps back to the run file's (or template file's) line and column.</summary>
+public sealed record TemplateOrigin(string File, int Line, int Column)
+{
+    /// <summary>The file position of a 0-based Scriban position; Scriban puts errors at the end of the text at line -1,
+    /// which points at the template's start.</summary>
+    public SourceLocation At(Scriban.Parsing.TextPosition position) =>
+        position.Line < 0 ? new SourceLocation(File, Line, Column)
+        : position.Line == 0 ? new SourceLocation(File, Line, Column + position.Column)
+        : new SourceLocation(File, Line + position.Line, position.Column + 1);
 }

@@ -34,11 +34,11 @@ internal static class LetsMeetRules
             return new Refusal(at, $"{at} must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z");
         }
 
-        // The docs' table spells it DurationInMins, their sample duration: either is taken, not both.
+        // The docs' table spells it durationInMins, their sample duration: either is accepted, not both.
         if (Fields.TryGet(body, "durationInMins", out _) && Fields.TryGet(body, "duration", out _))
         {
             var at = Fields.At(path, "duration");
-            return new Refusal(at, $"give one of {at} and {Fields.At(path, "durationInMins")}, not both");
+            return new Refusal(at, $"{at} and {Fields.At(path, "durationInMins")} are the same field: give it once");
         }
 
         if ((Fields.OptionalPositiveInteger(body, "durationInMins", path) ?? Fields.OptionalPositiveInteger(body, "duration", path)) is { } badDuration)
