@@ -90,7 +90,7 @@ public sealed class MediaPathRenderTests : IDisposable
                   title: "t"
                   message: "m"
                   mediaResources: [ { file: "photos/a.png" }, { file: "{{ rows[0].pic }}" } ]
-            """);
+            """).Replace("targets: { file: groups.csv }", "targets: { file: groups.csv, groupBy: groupId }", StringComparison.Ordinal); // rows needs groupBy
         var (_, resource) = Render(announcement, "pic", escape + ".png");
         Assert.Equal("pic", Assert.Single(resource).Location.Field);
 

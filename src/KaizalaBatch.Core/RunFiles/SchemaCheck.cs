@@ -105,6 +105,17 @@ internal sealed class SchemaCheck
                 }
                 continue;
             }
+            // anyOf alternatives of different types (a mediaResource: a string, or { file }): judge the value by the one
+            // alternative of its own type, so that the message says what is wrong with it.
+            if (error is ChildSchemaValidationError alternatives && error.Kind == ValidationErrorKind.NotAnyOf
+                && alternatives.Errors.Where(e => OfType(e.Key, error.Token)).ToList() is [var sameType] && sameType.Value.Count > 0)
+            {
+                foreach (var inner in Flatten(sameType.Value))
+                {
+                    yield return inner;
+                }
+                continue;
+            }
             if (error is ChildSchemaValidationError child && error.Kind is not (ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAllOf))
             {
                 foreach (var inner in Flatten(child.Errors.Values.SelectMany(e => e)))
@@ -118,6 +129,14 @@ internal sealed class SchemaCheck
             }
         }
     }
+
+    private static bool OfType(JsonSchema schema, Newtonsoft.Json.Linq.JToken? token) => token?.Type switch
+    {
+        Newtonsoft.Json.Linq.JTokenType.Object => schema.Type.HasFlag(JsonObjectType.Object),
+        Newtonsoft.Json.Linq.JTokenType.Array => schema.Type.HasFlag(JsonObjectType.Array),
+        Newtonsoft.Json.Linq.JTokenType.String => schema.Type.HasFlag(JsonObjectType.String),
+        _ => false,
+    };
 
     private static string Describe(ValidationError error, string prefix)
     {

@@ -184,6 +184,10 @@ public static class TemplateChecker
                 case ScriptAssignExpression { Target: ScriptVariableGlobal } assign:
                     Eval(assign.Value, optional: false);
                     return Shape.Unknown;
+                case ScriptObjectMember objectMember:
+                    // { file: row.doc }: the key names a member of the new object, not a variable; only the value is read.
+                    Eval(objectMember.Value, optional: false);
+                    return Shape.Unknown;
                 case ScriptFunction:
                 case ScriptCaptureStatement { Target: ScriptVariableGlobal }:
                     // Parameters, names and captures are locals; their bodies are read.
