@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Emulator.Rules;
@@ -28,7 +29,8 @@ internal sealed class JsonAnswer(int status, JsonNode body) : IResult
         }
 
         response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(response.Body);
+        // Relaxed: phone numbers read "+91..." rather than "\u002B91..." (both are valid JSON).
+        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         body.WriteTo(writer);
         await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }
