@@ -123,7 +123,7 @@ public static class GroupsCommand
             await error.WriteLineAsync($"{outFile.FullName}: error: cannot write the groups CSV: {ex.Message}");
             return ExitCodes.InputUnusable;
         }
-        await error.WriteLineAsync($"groups: {groups} groups written to {outFile.FullName}");
+        await output.WriteLineAsync($"groups: {groups} groups written to {outFile.FullName}");
         return ExitCodes.Done;
     }
 }
