@@ -25,7 +25,7 @@ public sealed partial class KaizalaClient
     /// parents and subgroups alike.</summary>
     public async Task<ApiRead<IReadOnlyList<ListedGroup>>> ListGroupsAsync(CancellationToken cancellationToken)
     {
-        var outcome = await GetAsync("v1/groups?fetchAllGroups=true&showDetail=true", cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadGroupCallAsync("v1/groups?fetchAllGroups=true&showDetail=true", cancellationToken).ConfigureAwait(false);
         if (outcome is not Accepted answer)
         {
             return new(null, outcome);
@@ -33,10 +33,10 @@ public sealed partial class KaizalaClient
         var groups = new List<ListedGroup>();
         foreach (var node in answer.Body["groups"] as JsonArray ?? [])
         {
-            if (node is JsonObject group && Text(group["groupId"]) is { } id)
+            if (node is JsonObject group && GroupJson.Text(group["groupId"]) is { } id)
             {
-                groups.Add(new ListedGroup(id, Text(group["groupName"]) ?? "", Flag(group["hasSubGroups"]), Flag(group["hasParentGroups"]),
-                    Count(group["currentLevelUserCount"])));
+                groups.Add(new ListedGroup(id, GroupJson.Text(group["groupName"]) ?? "", GroupJson.Flag(group["hasSubGroups"]), GroupJson.Flag(group["hasParentGroups"]),
+                    GroupJson.Count(group["currentLevelUserCount"])));
             }
         }
         return new(groups, null);
@@ -47,25 +47,25 @@ public sealed partial class KaizalaClient
     /// the top), each group's subgroups under <c>subGroups</c>.</summary>
     public async Task<ApiRead<GroupNode>> ReadSubGroupsAsync(string groupId, CancellationToken cancellationToken)
     {
-        var outcome = await GetAsync($"v1/groups/{Uri.EscapeDataString(groupId)}/subGroups?fetchAllGroups=true", cancellationToken)
+        var outcome = await ReadGroupCallAsync($"v1/groups/{Uri.EscapeDataString(groupId)}/subGroups?fetchAllGroups=true", cancellationToken)
             .ConfigureAwait(false);
         if (outcome is not Accepted answer)
         {
             return new(null, outcome);
         }
         var top = answer.Body["groups"] is JsonArray list
-            ? list.OfType<JsonObject>().FirstOrDefault(g => string.Equals(Text(g["groupId"]), groupId, StringComparison.OrdinalIgnoreCase))
+            ? list.OfType<JsonObject>().FirstOrDefault(g => string.Equals(GroupJson.Text(g["groupId"]), groupId, StringComparison.OrdinalIgnoreCase))
                 ?? list.OfType<JsonObject>().FirstOrDefault()
             : answer.Body;
         return top is null
             ? new(null, new Permanent(200, $"the subGroups answer for group {groupId} holds no group"))
-            : new(Node(top, groupId), null);
+            : new(GroupJson.Node(top, groupId), null);
     }
 
     /// <summary><c>GET {endpoint}v1/groups/{groupId}/members</c>: the members at the group's own level.</summary>
     public async Task<ApiRead<IReadOnlyList<GroupMember>>> ReadMembersAsync(string groupId, CancellationToken cancellationToken)
     {
-        var outcome = await GetAsync($"v1/groups/{Uri.EscapeDataString(groupId)}/members", cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadGroupCallAsync($"v1/groups/{Uri.EscapeDataString(groupId)}/members", cancellationToken).ConfigureAwait(false);
         if (outcome is not Accepted answer)
         {
             return new(null, outcome);
@@ -73,18 +73,22 @@ public sealed partial class KaizalaClient
         var members = new List<GroupMember>();
         foreach (var node in answer.Body["members"] as JsonArray ?? [])
         {
-            if (node is JsonObject member && Text(member["mobileNumber"]) is { } phone)
+            if (node is JsonObject member && GroupJson.Text(member["mobileNumber"]) is { } phone)
             {
-                members.Add(new GroupMember(Text(member["id"]), phone, Text(member["role"]) ?? ""));
+                members.Add(new GroupMember(GroupJson.Text(member["id"]), phone, GroupJson.Text(member["role"]) ?? ""));
             }
         }
         return new(members, null);
     }
 
-    private Task<ApiOutcome> GetAsync(string relative, CancellationToken cancellationToken) =>
+    private Task<ApiOutcome> ReadGroupCallAsync(string relative, CancellationToken cancellationToken) =>
         CallAsync(HttpMethod.Get, relative, null, cancellationToken, default, null);
+}
 
-    private static GroupNode Node(JsonObject group, string? fallbackId)
+/// <summary>Reading the group answers (file-local, so the client's other parts may use these names freely).</summary>
+file static class GroupJson
+{
+    public static GroupNode Node(JsonObject group, string? fallbackId)
     {
         var subGroups = (group["subGroups"] as JsonArray ?? []).OfType<JsonObject>()
             .Where(g => Text(g["groupId"]) is not null)
@@ -93,10 +97,10 @@ public sealed partial class KaizalaClient
         return new GroupNode(Text(group["groupId"]) ?? fallbackId ?? "", Text(group["groupName"]) ?? "", subGroups);
     }
 
-    private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? (string?)node : null;
+    public static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? (string?)node : null;
 
-    private static bool Flag(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True;
+    public static bool Flag(JsonNode? node) => node?.GetValueKind() == JsonValueKind.True;
 
-    private static int? Count(JsonNode? node) =>
+    public static int? Count(JsonNode? node) =>
         node?.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<int>(out var n) ? n : null;
 }
