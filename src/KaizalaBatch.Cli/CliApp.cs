@@ -21,6 +21,7 @@ public static class CliApp
         root.Add(ResolveCommand.Build(output, error));
         root.Add(SchemaCommand.Build(output));
         root.Add(InitCommand.Build(output, error));
+        root.Add(GroupsCommand.Build(output, error));
         root.Add(EmulatorCommand.Build(output, error));
         return root;
     }

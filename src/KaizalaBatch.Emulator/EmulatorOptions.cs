@@ -49,8 +49,14 @@ public sealed record EmulatorOptions
     /// <summary>When set, only this refresh token and the ones the emulator issued are valid.</summary>
     public string? RefreshToken { get; init; }
 
-    /// <summary>null = every GUID is a group; otherwise other groups get 404.</summary>
+    /// <summary>null = every GUID is a group; otherwise other groups get 404. The flat form of <see cref="Organisation"/>:
+    /// these groups are top-level, nameless and without members (the set is read live, so a test may fill it later).</summary>
     public IReadOnlySet<Guid>? KnownGroups { get; init; }
+
+    /// <summary>The groups the connector reaches, with subgroups and members: served by the group calls; a group outside it
+    /// gets 404. null = none (every GUID is a group, unless <see cref="KnownGroups"/> says otherwise).
+    /// <c>--org-size N</c> is <see cref="Organisation.Generate"/>(N, <see cref="Seed"/>), <c>--org FILE</c> <see cref="OrganisationFile.Load"/>.</summary>
+    public Organisation? Organisation { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -86,6 +92,11 @@ public sealed record EmulatorOptions
         if (Fault5xx + FaultReset + FaultSlow + FaultAcceptDrop > 1 + 1e-9)
         {
             throw new ArgumentException("the fault rates add up to more than 1: each API call gets at most one fault");
+        }
+
+        if (Organisation is not null && KnownGroups is not null)
+        {
+            throw new ArgumentException("set Organisation or KnownGroups, not both: KnownGroups is the flat form of an organisation");
         }
 
         ArgumentNullException.ThrowIfNull(Time);

@@ -155,6 +155,7 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         var token = new TokenEndpoint(service);
         var actions = new ActionEndpoints(service);
         var media = new MediaEndpoint();
+        var groups = new GroupEndpoints(service);
         var inspection = new InspectionEndpoints(service);
 
         app.MapGet("/v1/accessToken", token.Handle)
@@ -176,6 +177,14 @@ public sealed class KaizalaEmulator : IAsyncDisposable
                 .WithMetadata(Route("POST /v1/groups/{groupId}/actions/{actionId}/responses", generation));
             api.MapPost("/media", (Func<HttpContext, Task<IResult>>)media.HandleAsync)
                 .WithMetadata(Route("POST /v1/media", generation));
+            api.MapGet("/groups", groups.List)
+                .WithMetadata(Route("GET /v1/groups", generation));
+            api.MapGet("/groups/{groupId}", groups.Details)
+                .WithMetadata(Route("GET /v1/groups/{groupId}", generation));
+            api.MapGet("/groups/{groupId}/subGroups", groups.SubGroups)
+                .WithMetadata(Route("GET /v1/groups/{groupId}/subGroups", generation));
+            api.MapGet("/groups/{groupId}/members", groups.Members)
+                .WithMetadata(Route("GET /v1/groups/{groupId}/members", generation));
         }
 
         app.MapGet("/_emulator/actions", inspection.ActionsAsync);

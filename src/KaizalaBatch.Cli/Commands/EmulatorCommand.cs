@@ -19,7 +19,7 @@ public static class EmulatorCommand
         var tokenLifetime = IntOption("--token-lifetime", "Access token lifetime in seconds.", 24 * 3600);
         var refreshLifetime = IntOption("--refresh-token-lifetime", "Refresh token lifetime in seconds; a new one is handed out after 90% of it.", 365 * 24 * 3600);
         var latency = IntOption("--latency-ms", "Milliseconds added to every API answer.", 0);
-        var seed = IntOption("--seed", "Seed of the fault injection: the same seed and calls give the same faults.", 0);
+        var seed = IntOption("--seed", "Seed of the fault injection and of --org-size: the same seed gives the same faults and organisation.", 0);
         var fault5xx = RateOption("--fault-5xx", "Share of API calls answered 500/503.");
         var faultReset = RateOption("--fault-reset", "Share of API calls whose connection is reset (nothing stored).");
         var faultSlow = RateOption("--fault-slow", "Share of API calls answered only after --slow-ms.");
@@ -29,14 +29,40 @@ public static class EmulatorCommand
         var applicationId = new Option<string?>("--application-id") { Description = "Accept only this applicationId (default: any)." };
         var applicationSecret = new Option<string?>("--application-secret") { Description = "Accept only this applicationSecret (default: any)." };
         var refreshToken = new Option<string?>("--refresh-token") { Description = "Accept only this refresh token and the ones the emulator hands out (default: any)." };
+        var org = new Option<FileInfo?>("--org") { Description = "Serve this organisation (groups, subgroups, members; JSON, see docs/organisation.md); posts to other groups get 404." };
+        var orgSize = new Option<int?>("--org-size") { Description = "Serve a generated organisation of N groups (from --seed); posts to other groups get 404." };
+        orgSize.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--org-size must be at least 1.");
+            }
+        });
 
         var command = new Command("emulator", "Run the Kaizala API emulator as a server (the retired service's stand-in). Stop with Ctrl-C.")
         {
             urls, perMinute, tenantPerMinute, tokenLifetime, refreshLifetime, latency, seed,
-            fault5xx, faultReset, faultSlow, slowMs, faultAcceptDrop, moveAfter, applicationId, applicationSecret, refreshToken,
+            fault5xx, faultReset, faultSlow, slowMs, faultAcceptDrop, moveAfter, applicationId, applicationSecret, refreshToken, org, orgSize,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(org) is not null && result.GetResult(orgSize) is not null)
+            {
+                result.AddError("--org and --org-size exclude each other: one organisation at a time.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            Organisation? organisation;
+            try
+            {
+                organisation = EmbeddedEmulator.Organisation(parse.GetValue(org)?.FullName, parse.GetValue(orgSize), parse.GetValue(seed));
+            }
+            catch (OrganisationFileException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ExitCodes.InputUnusable;
+            }
             var options = new EmulatorOptions
             {
                 PerMinute = parse.GetValue(perMinute),
@@ -54,6 +80,7 @@ public static class EmulatorCommand
                 ApplicationId = parse.GetValue(applicationId),
                 ApplicationSecret = parse.GetValue(applicationSecret),
                 RefreshToken = parse.GetValue(refreshToken),
+                Organisation = organisation,
             };
             KaizalaEmulator emulator;
             try
@@ -70,6 +97,10 @@ public static class EmulatorCommand
                 using var signals = new StopSignals();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Stop);
                 await output.WriteLineAsync($"Kaizala emulator listening on {emulator.BaseUrl} (API root {emulator.ApiRoot}). Ctrl-C stops it.");
+                if (organisation is not null)
+                {
+                    await output.WriteLineAsync($"Organisation: {organisation.Groups.Count} groups, {organisation.Roots.Count} at the top; posts to other groups get 404.");
+                }
                 await output.FlushAsync(cancellationToken);
                 try
                 {

@@ -17,9 +17,6 @@ namespace KaizalaBatch.Cli.Commands;
 /// recording each outcome in the ledger.</summary>
 public static class RunCommand
 {
-    /// <summary>The embedded emulator takes any credentials; these name the connector in its inspection pages.</summary>
-    private const string EmbeddedConnector = "kaizala-batch-embedded";
-
     public static Command Build(TextWriter output, TextWriter error)
     {
         var runFile = CommonArguments.RunFile();
@@ -131,7 +128,7 @@ public static class RunCommand
             // The send pass renders with the ledger's creation time as run.startedAt, as every later run will.
             var render = LedgerAccess.RenderOptions(ledger, request.Only);
 
-            await using var emulator = run.Connection.Emulator ? await KaizalaEmulator.StartAsync(new EmulatorOptions()) : null;
+            await using var emulator = await EmbeddedEmulator.StartAsync(run);
             await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
             KaizalaClient client;
             try
@@ -244,23 +241,8 @@ public static class RunCommand
         _ => null,
     };
 
-    private static KaizalaClientOptions ClientOptions(RunFile run, KaizalaEmulator? emulator)
-    {
-        if (emulator is not null)
-        {
-            return new KaizalaClientOptions(emulator.ApiRoot, EmbeddedConnector, new Secret(EmbeddedConnector, "embedded emulator"), new Secret(EmbeddedConnector, "embedded emulator"))
-            {
-                Timeout = run.Connection.Timeout,
-            };
-        }
-        var connection = run.Connection;
-        return new KaizalaClientOptions(connection.ApiRoot, connection.ApplicationId!,
-            connection.ApplicationSecret!, connection.RefreshToken!,
-            KaizalaClientOptions.RefreshTokenFileFor(run.LedgerPath))
-        {
-            Timeout = connection.Timeout,
-        };
-    }
+    private static KaizalaClientOptions ClientOptions(RunFile run, KaizalaEmulator? emulator) =>
+        KaizalaClientOptions.For(run.Connection, run.LedgerPath, emulator?.ApiRoot);
 
     private static void WriteSummary(TextWriter output, RunFile run, IReadOnlyDictionary<string, PlanCounts> plan, RunSummary? summary, bool resendChanged)
     {

@@ -21,6 +21,29 @@ public sealed record KaizalaClientOptions(
 
     /// <summary>The refresh token file's conventional place beside a ledger.</summary>
     public static string RefreshTokenFileFor(string ledgerPath) => ledgerPath + ".refresh-token";
+
+    /// <summary>The embedded emulator takes any credentials; these name the connector in its inspection pages.</summary>
+    public const string EmbeddedConnector = "kaizala-batch-embedded";
+
+    /// <summary>How a run file's connection is reached: the embedded emulator at <paramref name="embeddedApiRoot"/> when the
+    /// run file asks for it, else the service it names, with rotated refresh tokens kept beside the ledger.</summary>
+    public static KaizalaClientOptions For(KaizalaBatch.RunFiles.ConnectionSettings connection, string ledgerPath, Uri? embeddedApiRoot)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (embeddedApiRoot is not null)
+        {
+            return new KaizalaClientOptions(embeddedApiRoot, EmbeddedConnector, new Secret(EmbeddedConnector, "embedded emulator"),
+                new Secret(EmbeddedConnector, "embedded emulator"))
+            {
+                Timeout = connection.Timeout,
+            };
+        }
+        return new KaizalaClientOptions(connection.ApiRoot, connection.ApplicationId!, connection.ApplicationSecret!, connection.RefreshToken!,
+            RefreshTokenFileFor(ledgerPath))
+        {
+            Timeout = connection.Timeout,
+        };
+    }
 }
 
 /// <summary>Why a call may succeed if tried again.</summary>

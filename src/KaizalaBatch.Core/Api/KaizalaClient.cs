@@ -13,7 +13,7 @@ namespace KaizalaBatch.Api;
 /// <summary>The Kaizala REST client (REFERENCE.md): access tokens and their renewal, the endpoint the token service names and any
 /// 308 move of it, refresh-token rotation, and every call through the shared <see cref="Pacer"/>. Calls answer with an
 /// <see cref="ApiOutcome"/>; only a connection that cannot work at all throws (<see cref="KaizalaConnectionException"/>).</summary>
-public sealed class KaizalaClient : IDisposable
+public sealed partial class KaizalaClient : IDisposable
 {
     private const int MaxMoves = 5;
     private const int ReadBackPageSize = 100;

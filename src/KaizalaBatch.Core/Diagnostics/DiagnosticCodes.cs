@@ -1,7 +1,7 @@
 namespace KaizalaBatch.Diagnostics;
 
 /// <summary>The stable codes of the input pipeline's diagnostics. KB1xxx run file, KB2xxx CSV, KB3xxx templates,
-/// KB4xxx action rules, KB5xxx items and plan.</summary>
+/// KB4xxx action rules, KB5xxx items and plan, KB6xxx online checks.</summary>
 public static class DiagnosticCodes
 {
     public const string YamlSyntax = "KB1001";
@@ -50,4 +50,10 @@ public static class DiagnosticCodes
     public const string KeyEmpty = "KB5002";
     public const string UnknownAction = "KB5003";
     public const string NoRowSelected = "KB5004";
+
+    /// <summary>plan --check-groups: a target group the connection does not reach.</summary>
+    public const string GroupUnreachable = "KB6001";
+
+    /// <summary>plan --check-groups: a Job assignee who is not a member of the item's group.</summary>
+    public const string NotAMember = "KB6002";
 }

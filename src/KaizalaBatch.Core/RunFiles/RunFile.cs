@@ -38,6 +38,17 @@ public sealed record ConnectionSettings(
 {
     public static readonly Uri DefaultApiRoot = new("https://api.kaiza.la/v1");
     public const int DefaultTimeoutSeconds = 60;
+
+    /// <summary><c>connection.emulatorOrg</c>: the organisation the embedded emulator serves; null: none (any GUID is a group).</summary>
+    public EmulatorOrganisation? EmulatorOrg { get; init; }
+}
+
+/// <summary>The embedded emulator's organisation as the run file asks for it: a file (absolute path), or a generated one of
+/// <see cref="Size"/> groups (seed 0, so every command of the run sees the same GUIDs).</summary>
+public sealed record EmulatorOrganisation(string? File, int Size, SourceLocation Location)
+{
+    /// <summary>What <c>emulatorOrg: true</c> generates: a head office, three regions and 36 stores.</summary>
+    public const int DefaultSize = 40;
 }
 
 /// <param name="ResendInDoubt"><c>limits.inDoubt: resend</c>: post again an in-doubt item the service cannot list, instead of
@@ -84,4 +95,8 @@ public sealed record TargetsDefinition(
 public sealed record LoadResult(RunFile? RunFile, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool Succeeded => RunFile is not null;
+
+    /// <summary>The run file for commands that only reach the service (<c>groups</c>, which writes a targets file): also
+    /// when its only errors are targets files that do not exist yet. Null when anything else is wrong.</summary>
+    public RunFile? ForConnection { get; init; }
 }

@@ -59,15 +59,26 @@ public static partial class RunFileLoader
         new SchemaCheck().Check(root, diagnostics);
         var runFile = root is MappingToken mapping ? Build(mapping, fullPath, display, environment, diagnostics) : null;
         var failed = diagnostics.Exists(d => d.Severity == Severity.Error);
-        return new LoadResult(failed ? null : runFile, diagnostics);
+        return new LoadResult(failed ? null : runFile, diagnostics)
+        {
+            ForConnection = runFile is not null && diagnostics.TrueForAll(d => d.Severity != Severity.Error || IsMissingTargets(d, runFile))
+                ? runFile
+                : null,
+        };
     }
+
+    /// <summary>The error of a targets file that does not exist (yet): what <c>groups</c> is about to write.</summary>
+    internal static bool IsMissingTargets(Diagnostic diagnostic, RunFile runFile) =>
+        diagnostic.Code == DiagnosticCodes.FileMissing
+        && runFile.Actions.Any(a => !File.Exists(a.Targets.File)
+            && diagnostic.Message.StartsWith($"the targets file '{a.Targets.DisplayFile}'", StringComparison.Ordinal));
 
     private static RunFile? Build(MappingToken root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
     {
         var directory = System.IO.Path.GetDirectoryName(fullPath)!;
         var version = (root["version"] as LiteralToken)?.Value is { } v && v.TryGetValue<long>(out var number) ? (int)number : 1;
         var name = (root["name"] as StringToken)?.Value ?? "run";
-        var connection = BuildConnection(root["connection"] as MappingToken, environment, diagnostics);
+        var connection = BuildConnection(root["connection"] as MappingToken, directory, environment, diagnostics);
         var limits = BuildLimits(root["limits"] as MappingToken);
         var phoneDefaults = new PhoneDefaults(NormaliseCountryCode(((root["phoneDefaults"] as MappingToken)?["countryCode"] as StringToken)?.Value));
         var ledger = (root["ledger"] as StringToken)?.Value;
@@ -264,7 +275,7 @@ public static partial class RunFileLoader
             ? (int)number
             : null;
 
-    private static ConnectionSettings BuildConnection(MappingToken? connection, Func<string, string?> environment, List<Diagnostic> diagnostics)
+    private static ConnectionSettings BuildConnection(MappingToken? connection, string directory, Func<string, string?> environment, List<Diagnostic> diagnostics)
     {
         var timeout = TimeSpan.FromSeconds(ConnectionSettings.DefaultTimeoutSeconds);
         if (connection is null)
@@ -315,7 +326,45 @@ public static partial class RunFileLoader
                 }
             }
         }
-        return new ConnectionSettings(emulator, apiRoot, applicationId, secret, refresh, timeout);
+        return new ConnectionSettings(emulator, apiRoot, applicationId, secret, refresh, timeout)
+        {
+            EmulatorOrg = BuildEmulatorOrg(connection.Entry("emulatorOrg"), emulator, directory, diagnostics),
+        };
+    }
+
+    /// <summary><c>connection.emulatorOrg</c>: true (a generated organisation of the default size), a number of groups,
+    /// or an organisation file relative to the run file; only with the embedded emulator.</summary>
+    private static EmulatorOrganisation? BuildEmulatorOrg(MappingEntry? entry, bool emulator, string directory, List<Diagnostic> diagnostics)
+    {
+        if (entry is null)
+        {
+            return null;
+        }
+        var location = entry.Value.Location;
+        if (!emulator)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.Schema,
+                "'connection.emulatorOrg' is for the embedded emulator (emulator: true); the real service has its own groups", entry.Key.Location));
+            return null;
+        }
+        switch (entry.Value)
+        {
+            case LiteralToken { Value: { } flag } when flag.TryGetValue<bool>(out var on):
+                return on ? new EmulatorOrganisation(null, EmulatorOrganisation.DefaultSize, location) : null;
+            case LiteralToken { Value: { } number } when number.TryGetValue<long>(out var size) && size is >= 1 and <= 100_000:
+                return new EmulatorOrganisation(null, (int)size, location);
+            case StringToken { Value.Length: > 0 } file:
+                var path = System.IO.Path.GetFullPath(file.Value, directory);
+                if (!File.Exists(path))
+                {
+                    diagnostics.Add(Diagnostic.Error(DiagnosticCodes.FileMissing,
+                        $"the organisation file '{file.Value}' does not exist (looked for {path})", location));
+                    return null;
+                }
+                return new EmulatorOrganisation(path, 0, location);
+            default:
+                return null; // the schema has reported it
+        }
     }
 
     private static Secret? SecretFrom(StringToken? token, Func<string, string?> environment, List<Diagnostic> diagnostics)

@@ -156,17 +156,18 @@ internal sealed class ActionEndpoints(Service service)
 
     private static string Connector(HttpContext http) => (string)http.Items[Service.ConnectorKey]!;
 
-    private JsonAnswer? Group(string groupId, out Guid group)
+    /// <summary>A GUID (else 400) of a group the service knows (else 404): the check every group call starts with.</summary>
+    internal static JsonAnswer? Group(Service service, string groupId, out Guid group)
     {
         if (!Guid.TryParse(groupId, out group))
         {
             return Answers.Refused(new Refusal("groupId", $"groupId '{groupId}' is not a GUID"));
         }
 
-        return service.Options.KnownGroups is { } known && !known.Contains(group)
-            ? Answers.NotFound($"group {group} not found")
-            : null;
+        return service.Groups.IsKnown(group) ? null : Answers.NotFound($"group {group} not found");
     }
+
+    private JsonAnswer? Group(string groupId, out Guid group) => Group(service, groupId, out group);
 
     private JsonAnswer? Find(string groupId, string actionId, out AcceptedAction? action)
     {

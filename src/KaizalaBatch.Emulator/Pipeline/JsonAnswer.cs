@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Emulator.Rules;
@@ -28,8 +29,8 @@ internal sealed class JsonAnswer(int status, JsonNode body) : IResult
         }
 
         response.ContentType = "application/json; charset=utf-8";
-        // Relaxed escaping: phone numbers read "+91...", not "\u002B91...", as the docs' samples show them.
-        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        // Relaxed: phone numbers read "+91..." rather than "\u002B91..." (both are valid JSON).
+        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         body.WriteTo(writer);
         await writer.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }

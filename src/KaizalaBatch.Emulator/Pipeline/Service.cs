@@ -22,6 +22,8 @@ internal sealed class Service(EmulatorOptions options, CancellationToken stoppin
 
     public ActionStore Store { get; } = new();
 
+    public GroupDirectory Groups { get; } = new(options);
+
     public Credentials Credentials { get; } = new(options);
 
     public CallWindows Windows { get; } = new(options.PerMinute, options.TenantPerMinute);

@@ -1,0 +1,32 @@
+using KaizalaBatch.Emulator;
+using KaizalaBatch.RunFiles;
+
+namespace KaizalaBatch.Cli;
+
+/// <summary>The in-process emulator of <c>connection: emulator: true</c>, with the organisation the run file asks for
+/// (<c>connection.emulatorOrg</c>), and the organisation options of the <c>emulator</c> command.</summary>
+public static class EmbeddedEmulator
+{
+    /// <summary>Starts the embedded emulator when the run file's connection asks for it; null otherwise.</summary>
+    /// <exception cref="OrganisationFileException">The organisation file is unusable (<see cref="RunInput.Load"/> checks it first).</exception>
+    public static async Task<KaizalaEmulator?> StartAsync(RunFile run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (!run.Connection.Emulator)
+        {
+            return null;
+        }
+        return await KaizalaEmulator.StartAsync(new EmulatorOptions { Organisation = Organisation(run.Connection.EmulatorOrg) });
+    }
+
+    /// <summary>The organisation of <c>connection.emulatorOrg</c>: generated with seed 0, so that every command of the run
+    /// (groups, plan, run) sees the same GUIDs; or loaded from its file. Null when the run file asks for none.</summary>
+    public static Organisation? Organisation(EmulatorOrganisation? org) =>
+        org is null ? null : Organisation(org.File, org.File is null ? org.Size : null, seed: 0);
+
+    /// <summary><c>--org FILE</c> or <c>--org-size N</c> (with <c>--seed</c>); null when neither is given.</summary>
+    public static Organisation? Organisation(string? file, int? size, int seed) =>
+        file is not null ? OrganisationFile.Load(file)
+        : size is { } n ? Emulator.Organisation.Generate(n, seed)
+        : null;
+}
