@@ -16,9 +16,6 @@ namespace KaizalaBatch.Cli.Commands;
 /// recording each outcome in the ledger.</summary>
 public static class RunCommand
 {
-    /// <summary>The embedded emulator takes any credentials; these name the connector in its inspection pages.</summary>
-    private const string EmbeddedConnector = "kaizala-batch-embedded";
-
     public static Command Build(TextWriter output, TextWriter error)
     {
         var runFile = CommonArguments.RunFile();
@@ -130,20 +127,19 @@ public static class RunCommand
             // The send pass renders with the ledger's creation time as run.startedAt, as every later run will.
             var render = LedgerAccess.RenderOptions(ledger, request.Only);
 
-            await using var emulator = run.Connection.Emulator ? await KaizalaEmulator.StartAsync(new EmulatorOptions()) : null;
-            await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
-            KaizalaClient client;
+            ServiceConnection service;
             try
             {
-                client = new KaizalaClient(ClientOptions(run, emulator), pacer, TimeProvider.System, loggers.CreateLogger<KaizalaClient>());
+                service = await ServiceConnection.OpenAsync(run, loggers);
             }
             catch (KaizalaConnectionException ex)
             {
                 await error.WriteLineAsync($"{runFilePath}: error: {ex.Message}");
                 return ExitCodes.InputUnusable;
             }
-            using (client)
+            await using (service)
             {
+                var (emulator, client) = (service.Emulator, service.Client);
                 if (emulator is not null)
                 {
                     logger.LogInformation("Sending to the embedded Kaizala emulator at {Url}", emulator.BaseUrl);
@@ -242,24 +238,6 @@ public static class RunCommand
         PlanCategory.Changed => new ItemToSend(planned.Item, SendReason.Changed),
         _ => null,
     };
-
-    private static KaizalaClientOptions ClientOptions(RunFile run, KaizalaEmulator? emulator)
-    {
-        if (emulator is not null)
-        {
-            return new KaizalaClientOptions(emulator.ApiRoot, EmbeddedConnector, new Secret(EmbeddedConnector, "embedded emulator"), new Secret(EmbeddedConnector, "embedded emulator"))
-            {
-                Timeout = run.Connection.Timeout,
-            };
-        }
-        var connection = run.Connection;
-        return new KaizalaClientOptions(connection.ApiRoot, connection.ApplicationId!,
-            connection.ApplicationSecret!, connection.RefreshToken!,
-            KaizalaClientOptions.RefreshTokenFileFor(run.LedgerPath))
-        {
-            Timeout = connection.Timeout,
-        };
-    }
 
     private static void WriteSummary(TextWriter output, RunFile run, IReadOnlyDictionary<string, PlanCounts> plan, RunSummary? summary, bool resendChanged)
     {
