@@ -29,11 +29,14 @@ public static class EmulatorCommand
         var applicationId = new Option<string?>("--application-id") { Description = "Accept only this applicationId (default: any)." };
         var applicationSecret = new Option<string?>("--application-secret") { Description = "Accept only this applicationSecret (default: any)." };
         var refreshToken = new Option<string?>("--refresh-token") { Description = "Accept only this refresh token and the ones the emulator hands out (default: any)." };
+        var respondRate = RateOption("--respond-rate", "Share of Surveys, Jobs and Polls that simulated members answer (seeded by --seed); 0, the default, answers nothing.");
+        var respondAfter = IntOption("--respond-after", "Simulated answers arrive within this many seconds of the Action, some at once.", 2 * 24 * 3600);
 
         var command = new Command("emulator", "Run the Kaizala API emulator as a server (the retired service's stand-in). Stop with Ctrl-C.")
         {
             urls, perMinute, tenantPerMinute, tokenLifetime, refreshLifetime, latency, seed,
             fault5xx, faultReset, faultSlow, slowMs, faultAcceptDrop, moveAfter, applicationId, applicationSecret, refreshToken,
+            respondRate, respondAfter,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +57,8 @@ public static class EmulatorCommand
                 ApplicationId = parse.GetValue(applicationId),
                 ApplicationSecret = parse.GetValue(applicationSecret),
                 RefreshToken = parse.GetValue(refreshToken),
+                RespondRate = parse.GetValue(respondRate),
+                RespondAfter = TimeSpan.FromSeconds(parse.GetValue(respondAfter)),
             };
             KaizalaEmulator emulator;
             try
