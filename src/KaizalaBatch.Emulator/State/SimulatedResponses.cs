@@ -39,7 +39,8 @@ internal static class SimulatedResponses
         {
             // Drawn whatever the time, so that a response's draws never depend on when it is asked for.
             var atOnce = random.NextDouble() < 0.4;
-            var delay = atOnce ? TimeSpan.FromSeconds(random.Next(0, 30)) : options.RespondAfter * random.NextDouble();
+            var soon = TimeSpan.FromSeconds(random.Next(0, 30));
+            var delay = atOnce ? (soon < options.RespondAfter ? soon : options.RespondAfter) : options.RespondAfter * random.NextDouble();
             var responseId = new Guid(Bytes(random));
             var responder = action.ActionType == "Job" ? assignees[i] : "+9198" + random.Next(0, 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
             var answer = action.ActionType switch
