@@ -43,6 +43,7 @@ public sealed partial class ReportE2eTests
         var rows = (await File.ReadAllLinesAsync(F("r.csv"), Ct)).ToList();
         Assert.StartsWith("action,key,groupId,type,responses,", rows[0], StringComparison.Ordinal);
         Assert.Contains(",site,region,", rows[0], StringComparison.Ordinal);
+        Assert.EndsWith(",safety-survey.q4", rows[0], StringComparison.Ordinal); // the Text question's answers
         Assert.Equal(33, rows.Count);
         var responsesPerRow = rows.Skip(1).Select(r => int.Parse(r.Split(',')[4], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(actions.Sum(a => (int)a!["responses"]!), responsesPerRow.Sum());

@@ -155,6 +155,15 @@ public sealed class ResponseReportTests : IDisposable
         Assert.Null(surveyItems[g[2]].LastResponseAt);
         Assert.Equal([1, 0, 0, 0], g.Select(x => report.Items.Single(i => i.Action == "job" && i.GroupId == x).Completed));
         Assert.All(report.Items.Where(i => i.Action == "note"), i => Assert.Null(i.Responses));
+        using (var csv = new MemoryStream())
+        {
+            Reports.ResponseReportFiles.WriteCsv(report, csv);
+            var lines = System.Text.Encoding.UTF8.GetString(csv.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("action,key,groupId,type,responses,lastResponseAt,completed,error,site,region,survey.q4,survey.q5,survey.q6", lines[0].TrimEnd('\r'));
+            var first = lines.Single(l => l.StartsWith($"survey,{g[0]},", StringComparison.Ordinal)).TrimEnd('\r');
+            Assert.EndsWith(",Site 0,APAC,Exit clear,Pune (18.5, 73.8) | Mumbai (19, 72.8),2026-01-15 | 2026-01-15".Replace("Pune (18.5, 73.8) | Mumbai (19, 72.8)", "\"Pune (18.5, 73.8) | Mumbai (19, 72.8)\"", StringComparison.Ordinal), first);
+        }
+
         // 8 list calls (two types in four groups), details for the 3 listed items with a count above 0, and the 4 Polls.
         Assert.Equal(new ReadStats(8, 7, 0, 0), report.Reads);
 

@@ -8,7 +8,8 @@ using KaizalaBatch.Responses;
 namespace KaizalaBatch.Reports;
 
 /// <summary>The report's exports: <c>--csv</c>, one row per item (action, key, groupId, type, responses, lastResponseAt,
-/// completed, error, then the item's CSV columns; formula-like cells escaped as in <see cref="LedgerExport"/>), and
+/// completed, error, then the item's CSV columns, then its answers to each Text, Location, Date... question as
+/// <c>action.qN</c>; formula-like cells escaped as in <see cref="LedgerExport"/>), and
 /// <c>--json</c>, the whole <see cref="Report"/> as one document.</summary>
 public static class ResponseReportFiles
 {
@@ -20,8 +21,13 @@ public static class ResponseReportFiles
         var extra = report.Items.SelectMany(i => i.Columns.Select(c => c.Key))
             .Where(name => !Fixed.Contains(name, StringComparer.OrdinalIgnoreCase))
             .Distinct(StringComparer.Ordinal).ToList();
+        // The answers kept as such (Text, Location, Date, ...): a column per question, "action.qN", the item's answers joined by " | ".
+        var answered = report.Actions.SelectMany(a => a.Questions.Where(q => q.Answers is not null).Select(q => (a.Action, Question: q))).ToList();
+        var answers = answered.ToDictionary(
+            q => q,
+            q => q.Question.Answers!.GroupBy(x => x.Key).ToDictionary(g => g.Key, g => string.Join(" | ", g.Select(x => x.Value)), StringComparer.Ordinal));
         using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
-        csv.WriteHeader([.. Fixed, .. extra]);
+        csv.WriteHeader([.. Fixed, .. extra, .. answered.Select(q => $"{q.Action}.q{(q.Question.Index + 1).ToString(CultureInfo.InvariantCulture)}")]);
         foreach (var item in report.Items)
         {
             var columns = item.Columns.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
@@ -29,6 +35,7 @@ public static class ResponseReportFiles
             [
                 item.Action, item.Key, item.GroupId, item.Type, N(item.Responses), Time(item.LastResponseAt), N(item.Completed), item.Error ?? "",
                 .. extra.Select(name => columns.GetValueOrDefault(name) ?? ""),
+                .. answered.Select(q => q.Action == item.Action ? answers[q].GetValueOrDefault(item.Key) ?? "" : ""),
             ]);
         }
     }
