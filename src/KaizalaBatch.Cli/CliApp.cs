@@ -19,6 +19,8 @@ public static class CliApp
         root.Add(StatusCommand.Build(output, error));
         root.Add(ExportCommand.Build(output, error));
         root.Add(ResolveCommand.Build(output, error));
+        root.Add(ReportCommand.Build(output, error));
+        root.Add(RemindCommand.Build(output, error));
         root.Add(SchemaCommand.Build(output));
         root.Add(InitCommand.Build(output, error));
         root.Add(GroupsCommand.Build(output, error));

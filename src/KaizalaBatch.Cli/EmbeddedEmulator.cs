@@ -4,7 +4,10 @@ using KaizalaBatch.RunFiles;
 namespace KaizalaBatch.Cli;
 
 /// <summary>The in-process emulator of <c>connection: emulator: true</c>, with the organisation the run file asks for
-/// (<c>connection.emulatorOrg</c>), and the organisation options of the <c>emulator</c> command.</summary>
+/// (<c>connection.emulatorOrg</c>), and the organisation options of the <c>emulator</c> command. It keeps what it was sent
+/// beside the ledger (<c>&lt;ledger&gt;.emulator.json</c>), so that a later command (report) finds it, and members answer a
+/// share of the Surveys, Jobs and Polls (seeded), some at once and more over two days, so that <c>report</c> has
+/// something to show.</summary>
 public static class EmbeddedEmulator
 {
     /// <summary>Starts the embedded emulator when the run file's connection asks for it; null otherwise.</summary>
@@ -16,7 +19,21 @@ public static class EmbeddedEmulator
         {
             return null;
         }
-        return await KaizalaEmulator.StartAsync(new EmulatorOptions { Organisation = Organisation(run.Connection.EmulatorOrg) });
+        return await KaizalaEmulator.StartAsync(Options(run));
+    }
+
+    /// <summary>The embedded emulator's options for a run file.</summary>
+    public static EmulatorOptions Options(RunFile run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new EmulatorOptions
+        {
+            Organisation = Organisation(run.Connection.EmulatorOrg),
+            StateFile = run.LedgerPath + ".emulator.json",
+            RespondRate = 0.6,
+            RespondAfter = TimeSpan.FromDays(2),
+            Seed = 11,
+        };
     }
 
     /// <summary>The organisation of <c>connection.emulatorOrg</c>: generated with seed 0, so that every command of the run

@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 
 namespace KaizalaBatch.Cli;
 
-/// <summary>A run file's connection, opened for commands that read from the service (<c>groups</c>,
-/// <c>plan --check-groups</c>): the embedded emulator when the run file asks for it, a pacer at the run's limits (every
-/// call goes through it) and the client, with its access token fetched.</summary>
+/// <summary>What a command that calls the service (run, report, remind, groups, plan --check-groups) talks to: the run
+/// file's connection, or the embedded emulator for <c>connection: emulator: true</c>, behind one pacer at the run file's
+/// limits and one client.</summary>
 public sealed class ServiceConnection : IAsyncDisposable
 {
     private ServiceConnection(KaizalaEmulator? emulator, Pacer pacer, KaizalaClient client)
@@ -24,24 +24,44 @@ public sealed class ServiceConnection : IAsyncDisposable
 
     public KaizalaClient Client { get; }
 
-    /// <summary>Opens the connection; null when it cannot work (the reason is printed: unusable credentials, a plain http
-    /// URL to a host that is not loopback, ...), which is an unusable input (exit 2).</summary>
-    public static async Task<ServiceConnection?> OpenAsync(RunFile run, ILoggerFactory loggers, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Starts the embedded emulator when the run file asks for it, then the pacer and the client (no call yet).</summary>
+    /// <exception cref="KaizalaConnectionException">The connection settings cannot work (e.g. plain http to a remote host).</exception>
+    public static async Task<ServiceConnection> OpenAsync(RunFile run, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(loggers);
         var emulator = await EmbeddedEmulator.StartAsync(run);
         var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
-        KaizalaClient? client = null;
-        var opened = false;
         try
         {
-            client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LedgerPath, emulator?.ApiRoot), pacer, TimeProvider.System,
+            var client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LedgerPath, emulator?.ApiRoot), pacer, TimeProvider.System,
                 loggers.CreateLogger<KaizalaClient>());
-            // A transient failure here is left to the calls, which retry it.
-            await client.ConnectAsync(cancellationToken);
-            opened = true;
             return new ServiceConnection(emulator, pacer, client);
+        }
+        catch
+        {
+            await pacer.DisposeAsync();
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Opens the connection and fetches the access token; null when it cannot work (the reason is printed: refused
+    /// credentials, a plain http URL to a host that is not loopback, ...), which is an unusable input (exit 2). A transient
+    /// failure is left to the calls, which retry it.</summary>
+    public static async Task<ServiceConnection?> OpenConnectedAsync(RunFile run, ILoggerFactory loggers, TextWriter error, CancellationToken cancellationToken)
+    {
+        ServiceConnection? connection = null;
+        try
+        {
+            connection = await OpenAsync(run, loggers);
+            await connection.Client.ConnectAsync(cancellationToken);
+            var connected = connection;
+            connection = null;
+            return connected;
         }
         catch (KaizalaConnectionException ex)
         {
@@ -50,14 +70,9 @@ public sealed class ServiceConnection : IAsyncDisposable
         }
         finally
         {
-            if (!opened)
+            if (connection is not null)
             {
-                client?.Dispose();
-                await pacer.DisposeAsync();
-                if (emulator is not null)
-                {
-                    await emulator.DisposeAsync();
-                }
+                await connection.DisposeAsync();
             }
         }
     }

@@ -60,6 +60,17 @@ public sealed record EmulatorOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>When set, the Actions, responses and reminders are loaded from this JSON file on start (if it exists) and
+    /// written to it on stop: how the embedded emulator remembers a run for the next command.</summary>
+    public string? StateFile { get; init; }
+
+    /// <summary>Share (0..1) of Survey, Job and Poll Actions that simulated members answer (seeded by <see cref="Seed"/>
+    /// and the Action); 0, the default, simulates nobody, so that tests control every response.</summary>
+    public double RespondRate { get; init; }
+
+    /// <summary>Simulated answers arrive within this time of the Action (some at once); see <see cref="RespondRate"/>.</summary>
+    public TimeSpan RespondAfter { get; init; } = TimeSpan.FromDays(2);
+
     /// <summary>
     /// When set, receives one line per API call (number, method, path, outcome), possibly from
     /// several threads at once. Quiet by default.
@@ -81,7 +92,8 @@ public sealed record EmulatorOptions
         }
 
         foreach (var (name, rate) in (ReadOnlySpan<(string, double)>)
-                 [(nameof(Fault5xx), Fault5xx), (nameof(FaultReset), FaultReset), (nameof(FaultSlow), FaultSlow), (nameof(FaultAcceptDrop), FaultAcceptDrop)])
+                 [(nameof(Fault5xx), Fault5xx), (nameof(FaultReset), FaultReset), (nameof(FaultSlow), FaultSlow), (nameof(FaultAcceptDrop), FaultAcceptDrop),
+                  (nameof(RespondRate), RespondRate)])
         {
             if (!(rate >= 0 && rate <= 1))
             {
@@ -99,6 +111,7 @@ public sealed record EmulatorOptions
             throw new ArgumentException("set Organisation or KnownGroups, not both: KnownGroups is the flat form of an organisation");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(RespondAfter, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(Time);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KaizalaBatch.Emulator.Endpoints;
 using KaizalaBatch.Emulator.Pipeline;
+using KaizalaBatch.Emulator.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +46,9 @@ public sealed class KaizalaEmulator : IAsyncDisposable
     /// <summary>A snapshot of every accepted Action in arrival order (the same data as <c>GET /_emulator/actions</c>).</summary>
     public IReadOnlyList<AcceptedAction> Actions => service.Store.Snapshot();
 
+    /// <summary>Every reminder accepted so far, in arrival order (the same data as <c>GET /_emulator/reminders</c>).</summary>
+    public IReadOnlyList<State.Reminder> Reminders => service.Store.Reminders();
+
     /// <summary>How many API calls arrived so far (the inspection routes do not count).</summary>
     public long Calls => service.Calls;
 
@@ -88,6 +92,11 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
         var service = new Service(options, stopping.Token);
+        if (options.StateFile is { } stateFile)
+        {
+            StateFile.Load(stateFile, service.Store);
+        }
+
         Map(app, service);
 
         try
@@ -132,6 +141,10 @@ public sealed class KaizalaEmulator : IAsyncDisposable
 
         await stopping.CancelAsync().ConfigureAwait(false);
         await app.StopAsync(ct).ConfigureAwait(false);
+        if (service.Options.StateFile is { } stateFile)
+        {
+            StateFile.Save(stateFile, service.Store);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -175,6 +188,8 @@ public sealed class KaizalaEmulator : IAsyncDisposable
                 .WithMetadata(Route("GET /v1/groups/{groupId}/actions/{actionId}", generation));
             api.MapPost("/groups/{groupId}/actions/{actionId}/responses", actions.RespondAsync)
                 .WithMetadata(Route("POST /v1/groups/{groupId}/actions/{actionId}/responses", generation));
+            api.MapPost("/groups/{groupId}/actions/{actionId}/reminder", actions.RemindAsync)
+                .WithMetadata(Route("POST /v1/groups/{groupId}/actions/{actionId}/reminder", generation));
             api.MapPost("/media", (Func<HttpContext, Task<IResult>>)media.HandleAsync)
                 .WithMetadata(Route("POST /v1/media", generation));
             api.MapGet("/groups", groups.List)
@@ -190,6 +205,8 @@ public sealed class KaizalaEmulator : IAsyncDisposable
         app.MapGet("/_emulator/actions", inspection.ActionsAsync);
         app.MapGet("/_emulator/stats", inspection.Stats);
         app.MapPost("/_emulator/reset", inspection.Reset);
+        app.MapGet("/_emulator/responses", inspection.Responses);
+        app.MapGet("/_emulator/reminders", inspection.Reminders);
 
         static ApiRoute Route(string template, int generation, bool isActionPost = false) =>
             new(template, IsToken: false, generation, isActionPost);

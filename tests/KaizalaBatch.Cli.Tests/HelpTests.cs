@@ -2,7 +2,7 @@ namespace KaizalaBatch.Cli.Tests;
 
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => ["validate", "plan", "run", "status", "export", "emulator", "schema", "init"];
+    public static TheoryData<string> Commands => ["validate", "plan", "run", "status", "export", "emulator", "schema", "init", "report", "remind"];
 
     [Theory]
     [MemberData(nameof(Commands))]

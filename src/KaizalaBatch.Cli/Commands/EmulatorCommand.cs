@@ -38,11 +38,14 @@ public static class EmulatorCommand
                 result.AddError("--org-size must be at least 1.");
             }
         });
+        var respondRate = RateOption("--respond-rate", "Share of Surveys, Jobs and Polls that simulated members answer (seeded by --seed); 0, the default, answers nothing.");
+        var respondAfter = IntOption("--respond-after", "Simulated answers arrive within this many seconds of the Action, some at once.", 2 * 24 * 3600);
 
         var command = new Command("emulator", "Run the Kaizala API emulator as a server (the retired service's stand-in). Stop with Ctrl-C.")
         {
             urls, perMinute, tenantPerMinute, tokenLifetime, refreshLifetime, latency, seed,
             fault5xx, faultReset, faultSlow, slowMs, faultAcceptDrop, moveAfter, applicationId, applicationSecret, refreshToken, org, orgSize,
+            respondRate, respondAfter,
         };
         command.Validators.Add(result =>
         {
@@ -81,6 +84,8 @@ public static class EmulatorCommand
                 ApplicationSecret = parse.GetValue(applicationSecret),
                 RefreshToken = parse.GetValue(refreshToken),
                 Organisation = organisation,
+                RespondRate = parse.GetValue(respondRate),
+                RespondAfter = TimeSpan.FromSeconds(parse.GetValue(respondAfter)),
             };
             KaizalaEmulator emulator;
             try

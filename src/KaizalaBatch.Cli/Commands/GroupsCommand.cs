@@ -50,7 +50,7 @@ public static class GroupsCommand
         var groupId = under is null ? null : Guid.Parse(under).ToString();
         try
         {
-            await using var connection = await ServiceConnection.OpenAsync(run, loggers, error, cancellationToken);
+            await using var connection = await ServiceConnection.OpenConnectedAsync(run, loggers, error, cancellationToken);
             if (connection is null)
             {
                 return ExitCodes.InputUnusable;

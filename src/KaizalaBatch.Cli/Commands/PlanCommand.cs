@@ -108,7 +108,7 @@ public static class PlanCommand
     private static async Task<int?> CheckGroupsAsync(RunFile run, GroupCheck targets, ILoggerFactory loggers, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        await using var connection = await ServiceConnection.OpenAsync(run, loggers, error, cancellationToken);
+        await using var connection = await ServiceConnection.OpenConnectedAsync(run, loggers, error, cancellationToken);
         if (connection is null)
         {
             return ExitCodes.InputUnusable;

@@ -128,20 +128,19 @@ public static class RunCommand
             // The send pass renders with the ledger's creation time as run.startedAt, as every later run will.
             var render = LedgerAccess.RenderOptions(ledger, request.Only);
 
-            await using var emulator = await EmbeddedEmulator.StartAsync(run);
-            await using var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), TimeProvider.System, loggers.CreateLogger<Pacer>());
-            KaizalaClient client;
+            ServiceConnection service;
             try
             {
-                client = new KaizalaClient(ClientOptions(run, emulator), pacer, TimeProvider.System, loggers.CreateLogger<KaizalaClient>());
+                service = await ServiceConnection.OpenAsync(run, loggers);
             }
             catch (KaizalaConnectionException ex)
             {
                 await error.WriteLineAsync($"{runFilePath}: error: {ex.Message}");
                 return ExitCodes.InputUnusable;
             }
-            using (client)
+            await using (service)
             {
+                var (emulator, client) = (service.Emulator, service.Client);
                 if (emulator is not null)
                 {
                     logger.LogInformation("Sending to the embedded Kaizala emulator at {Url}", emulator.BaseUrl);
@@ -240,9 +239,6 @@ public static class RunCommand
         PlanCategory.Changed => new ItemToSend(planned.Item, SendReason.Changed),
         _ => null,
     };
-
-    private static KaizalaClientOptions ClientOptions(RunFile run, KaizalaEmulator? emulator) =>
-        KaizalaClientOptions.For(run.Connection, run.LedgerPath, emulator?.ApiRoot);
 
     private static void WriteSummary(TextWriter output, RunFile run, IReadOnlyDictionary<string, PlanCounts> plan, RunSummary? summary, bool resendChanged)
     {

@@ -184,6 +184,28 @@ public sealed partial class KaizalaClient : IDisposable
         }
     }
 
+    /// <summary><c>GET {endpoint}v1/groups/{groupId}/actions/{actionId}?getDetails=</c> (actionDetails.md): the Action's
+    /// details; with <paramref name="withResponses"/>, its <c>responses</c> too.</summary>
+    public Task<ApiOutcome> ReadActionDetailsAsync(string groupId, string actionId, bool withResponses, CancellationToken cancellationToken) =>
+        CallAsync(
+            HttpMethod.Get,
+            $"v1/groups/{Uri.EscapeDataString(groupId)}/actions/{Uri.EscapeDataString(actionId)}?getDetails={(withResponses ? "true" : "false")}",
+            null,
+            cancellationToken,
+            default,
+            null);
+
+    /// <summary><c>POST {endpoint}v1/groups/{groupId}/actions/{actionId}/reminder</c> (Kaizala's developer blog): notifies the
+    /// group again about an Action it already has. The body is optional; none is sent.</summary>
+    public Task<ApiOutcome> SendReminderAsync(string groupId, string actionId, CancellationToken cancellationToken) =>
+        CallAsync(
+            HttpMethod.Post,
+            $"v1/groups/{Uri.EscapeDataString(groupId)}/actions/{Uri.EscapeDataString(actionId)}/reminder",
+            () => new StringContent("{}", Encoding.UTF8, "application/json"),
+            cancellationToken,
+            default,
+            null);
+
     private static long? ReadEpochMs(JsonNode? node) => node?.GetValueKind() switch
     {
         JsonValueKind.Number => node.AsValue().TryGetValue<long>(out var ms) ? ms : (long)node.GetValue<double>(),

@@ -24,6 +24,9 @@ public static class ReadBack
 
     private const long MillisecondsAbove = 100_000_000_000;
 
+    /// <summary>A time as the service gives it: epoch seconds (or milliseconds above 10^11), as a number or a text, or ISO 8601.</summary>
+    public static DateTimeOffset? ParseTime(JsonNode? node) => Time(node);
+
     private static DateTimeOffset? Time(JsonNode? node)
     {
         switch (node?.GetValueKind())

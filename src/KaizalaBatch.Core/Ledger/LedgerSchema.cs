@@ -66,6 +66,23 @@ internal static class LedgerSchema
             learned_at     INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 5: the responses report read back (so the next report reads only what changed) and the reminders sent.
+        """
+        CREATE TABLE responses (
+            action         TEXT    NOT NULL,
+            key            TEXT    NOT NULL,
+            response_count INTEGER NOT NULL,
+            responses_json TEXT    NOT NULL,
+            read_at        INTEGER NOT NULL,
+            PRIMARY KEY (action, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE reminders (
+            action  TEXT    NOT NULL,
+            key     TEXT    NOT NULL,
+            sent_at INTEGER NOT NULL,
+            PRIMARY KEY (action, key, sent_at)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Count;

@@ -94,7 +94,7 @@ internal sealed class ActionEndpoints(Service service)
         var mediaBase = MediaBase(http);
         foreach (var action in page.Actions)
         {
-            var responses = action.ActionId is { } id ? service.Store.Responses(id) : [];
+            var responses = service.ResponsesOf(action);
             actions.Add(ActionSummary.ListEntry(action, Senders.PhoneOf(action.Connector), responses, mediaBase));
         }
 
@@ -119,8 +119,8 @@ internal sealed class ActionEndpoints(Service service)
             return Answers.Refused(new Refusal("getDetails", "getDetails must be true or false"));
         }
 
-        var responses = service.Store.Responses(action!.ActionId!.Value);
-        return Answers.Ok(ActionSummary.Details(action, Senders.PhoneOf(action.Connector), responses, withDetails, MediaBase(http)));
+        var responses = service.ResponsesOf(action!);
+        return Answers.Ok(ActionSummary.Details(action!, Senders.PhoneOf(action!.Connector), responses, withDetails, MediaBase(http)));
     }
 
     /// <summary>Where the summaries' imageUrl points: a made-up blob address on the emulator's own host.</summary>
@@ -152,6 +152,31 @@ internal sealed class ActionEndpoints(Service service)
                 ? Answers.NotFound($"response {responseId} not found for action {action!.ActionId}")
                 : Answers.Ok(new JsonObject { ["responseId"] = response.ResponseId.ToString() });
         }
+    }
+
+    /// <summary><c>POST .../groups/{groupId}/actions/{actionId}/reminder</c> (Kaizala's developer blog): notifies the group
+    /// again about an Action of a type that takes responses. The optional body (subscribers of a public group) must be
+    /// JSON when given. Recorded, and visible at <c>/_emulator/reminders</c>.</summary>
+    public async Task<IResult> RemindAsync(HttpContext http, string groupId, string actionId)
+    {
+        if (Find(groupId, actionId, out var action) is { } notFound)
+        {
+            return notFound;
+        }
+
+        if (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType())
+        {
+            var (document, badBody) = await ReadJsonAsync(http).ConfigureAwait(false);
+            if (document is null)
+            {
+                return badBody!;
+            }
+
+            document.Dispose();
+        }
+
+        service.Store.AddReminder(new Reminder(action!.GroupId, action.ActionId!.Value, Connector(http), service.Time.GetUtcNow()));
+        return Answers.Ok(new JsonObject());
     }
 
     private static string Connector(HttpContext http) => (string)http.Items[Service.ConnectorKey]!;

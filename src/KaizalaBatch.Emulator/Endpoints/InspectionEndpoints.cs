@@ -79,6 +79,60 @@ internal sealed class InspectionEndpoints(Service service)
         return Answers.Ok(stats);
     }
 
+    /// <summary><c>GET /_emulator/responses</c>: every Action that has responses now (posted or simulated), with them.</summary>
+    public IResult Responses()
+    {
+        var list = new JsonArray();
+        foreach (var action in service.Store.Snapshot())
+        {
+            var responses = service.ResponsesOf(action);
+            if (responses.Count == 0)
+            {
+                continue;
+            }
+
+            var entries = new JsonArray();
+            foreach (var response in responses)
+            {
+                entries.Add(new JsonObject
+                {
+                    ["responseId"] = response.ResponseId.ToString(),
+                    ["responder"] = response.Responder,
+                    ["responseTime"] = response.UpdatedAt.ToUnixTimeSeconds(),
+                    ["actionBody"] = JsonNode.Parse(response.ActionBodyJson),
+                });
+            }
+
+            list.Add(new JsonObject
+            {
+                ["groupId"] = action.GroupId.ToString(),
+                ["actionId"] = action.ActionId?.ToString(),
+                ["actionType"] = action.Kind,
+                ["responses"] = entries,
+            });
+        }
+
+        return Answers.Ok(new JsonObject { ["count"] = list.Count, ["actions"] = list });
+    }
+
+    /// <summary><c>GET /_emulator/reminders</c>: every reminder accepted, in arrival order.</summary>
+    public IResult Reminders()
+    {
+        var list = new JsonArray();
+        foreach (var reminder in service.Store.Reminders())
+        {
+            list.Add(new JsonObject
+            {
+                ["groupId"] = reminder.GroupId.ToString(),
+                ["actionId"] = reminder.ActionId.ToString(),
+                ["connector"] = reminder.Connector,
+                ["sentAt"] = reminder.SentAt.ToUnixTimeMilliseconds(),
+            });
+        }
+
+        return Answers.Ok(new JsonObject { ["count"] = list.Count, ["reminders"] = list });
+    }
+
     /// <summary><c>POST /_emulator/reset</c></summary>
     public IResult Reset()
     {

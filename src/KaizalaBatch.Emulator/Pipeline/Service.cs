@@ -36,6 +36,14 @@ internal sealed class Service(EmulatorOptions options, CancellationToken stoppin
 
     public long Calls => Interlocked.Read(ref calls);
 
+    /// <summary>An Action's responses now: those posted, and the simulated members' whose time has come.</summary>
+    public IReadOnlyList<ActionResponse> ResponsesOf(AcceptedAction action)
+    {
+        var posted = action.ActionId is { } id ? Store.Responses(id) : [];
+        var simulated = SimulatedResponses.For(action, Options, Time.GetUtcNow());
+        return simulated.Count == 0 ? posted : [.. simulated, .. posted];
+    }
+
     /// <summary>Numbers API calls 1, 2, 3, ... in arrival order.</summary>
     public long NextCallNumber() => Interlocked.Increment(ref calls);
 

@@ -5,6 +5,9 @@ namespace KaizalaBatch.Emulator.State;
 /// <summary>A response someone posted to an Action; a post with its responseId replaces the body (UpdatedAt moves).</summary>
 internal sealed record ActionResponse(Guid ResponseId, string Responder, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ActionBodyJson);
 
+/// <summary>A reminder someone sent for an Action (<c>POST .../actions/{actionId}/reminder</c>).</summary>
+public sealed record Reminder(Guid GroupId, Guid ActionId, string Connector, DateTimeOffset SentAt);
+
 /// <summary>One page of a group's Actions, oldest first.</summary>
 internal sealed record ActionPage(IReadOnlyList<AcceptedAction> Actions, bool HasMore);
 
@@ -20,6 +23,7 @@ internal sealed class ActionStore
     private readonly Dictionary<Guid, List<AcceptedAction>> byGroup = [];
     private readonly Dictionary<Guid, AcceptedAction> byActionId = [];
     private readonly Dictionary<Guid, List<ActionResponse>> responses = [];
+    private readonly List<Reminder> reminders = [];
 
     public AcceptedAction Add(Guid groupId, ActionRequest request, string connector, DateTimeOffset now)
     {
@@ -172,10 +176,63 @@ internal sealed class ActionStore
         }
     }
 
+    public void AddReminder(Reminder reminder)
+    {
+        lock (gate)
+        {
+            reminders.Add(reminder);
+        }
+    }
+
+    public IReadOnlyList<Reminder> Reminders()
+    {
+        lock (gate)
+        {
+            return reminders.ToArray();
+        }
+    }
+
+    /// <summary>Everything posted (responses by actionId), for the state file.</summary>
+    public (IReadOnlyList<AcceptedAction> Actions, IReadOnlyDictionary<Guid, ActionResponse[]> Responses, IReadOnlyList<Reminder> Reminders) Export()
+    {
+        lock (gate)
+        {
+            return (all.ToArray(), responses.ToDictionary(r => r.Key, r => r.Value.ToArray()), reminders.ToArray());
+        }
+    }
+
+    /// <summary>Puts back what <see cref="Export"/> gave (into an empty store), in the original order.</summary>
+    public void Import(IEnumerable<AcceptedAction> actions, IReadOnlyDictionary<Guid, ActionResponse[]> posted, IEnumerable<Reminder> sent)
+    {
+        lock (gate)
+        {
+            foreach (var action in actions.OrderBy(a => a.Sequence))
+            {
+                all.Add(action);
+                if (!byGroup.TryGetValue(action.GroupId, out var group))
+                {
+                    group = [];
+                    byGroup[action.GroupId] = group;
+                }
+                group.Add(action);
+                if (action.ActionId is { } id)
+                {
+                    byActionId[id] = action;
+                }
+            }
+            foreach (var (id, list) in posted)
+            {
+                responses[id] = [.. list];
+            }
+            reminders.AddRange(sent);
+        }
+    }
+
     public void Clear()
     {
         lock (gate)
         {
+            reminders.Clear();
             all.Clear();
             byGroup.Clear();
             byActionId.Clear();
