@@ -145,7 +145,7 @@ public static class BadInputCorpus
         yield return new("rules: announcement without message (literal)", Run(Body("Announcement", "      title: \"Hello\"")), 2, ["run.yaml:8:7", "message"], ["message"]);
         yield return new("rules: letsmeet with a bad starting time (literal)", Run(Body("LetsMeet", "      title: \"Meet\"\n      startingTime: \"next tuesday\"")), 2, ["run.yaml:9:21", "startingTime"], ["startingTime"]);
         yield return new("rules: media file missing", Run(Body("Image", "      mediaResource: { file: \"photos/{{ row.site }}.png\" }")), 1, ["row 1", "Pune.png"]);
-        yield return new("rules: media extension not allowed", new Dictionary<string, string> { ["run.yaml"] = Body("Image", "      mediaResource: { file: \"photo.gif\" }"), ["groups.csv"] = GoodCsv, ["photo.gif"] = "GIF89a" }, 1, ["row 1", ".gif"]);
+        yield return new("rules: media extension not allowed", new Dictionary<string, string> { ["run.yaml"] = Body("Image", "      mediaResource: { file: \"photo.gif\" }"), ["groups.csv"] = GoodCsv, ["photo.gif"] = "GIF89a" }, 2, ["run.yaml:8:30", ".gif"], ["has the extension"]);
         // A CSV cell must not choose a file outside the run folder (symbolic links: MediaPathE2eTests)
         yield return new("media: a cell with a '..' out of the run folder", Run(Body("Document", "      mediaResource: { file: \"{{ row.site }}\" }"), $"groupId,site\n{Guid1},../secret.pdf\n"), 2, ["groups.csv:2 row 1 [site]", "KB4009", "'..'"]);
         yield return new("media: a cell with an absolute path", Run(Body("Document", "      mediaResource: { file: \"docs/{{ row.site }}\" }"), $"groupId,site\n{Guid1},docs/a.pdf\n{Guid2},/etc/secret.pdf\n"), 1, ["groups.csv:3 row 2", "docs//etc/secret.pdf", "does not exist"]);
