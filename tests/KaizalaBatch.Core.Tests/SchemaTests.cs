@@ -81,6 +81,36 @@ public sealed class SchemaTests
         Assert.Equal((6, 49), (error.Location.Line, error.Location.Column));
     }
 
+    /// <summary>A mediaResource is the string an earlier upload returned or { file }: the string passes, and a typo'd
+    /// key in the object is named (NJsonSchema once applied 'required' to the string form too).</summary>
+    [Theory]
+    [InlineData("\"kzm-image-abc\"", null)]
+    [InlineData("{ file: photo.png }", null)]
+    [InlineData("{ fil: photo.png }", "'fil' is not a known key in 'actions[0].body.mediaResource' (did you mean 'file'?)")]
+    public void A_mediaResource_is_a_string_or_a_file(string value, string? expected)
+    {
+        using var folder = new TempFolder();
+        folder.Write("groups.csv", "groupId\n" + TempFolder.GroupA + "\n");
+        folder.Write("photo.png", "png");
+        var result = folder.Load($$"""
+            version: 1
+            name: x
+            actions:
+              - name: a
+                type: Image
+                targets: { file: groups.csv }
+                body: { mediaResource: {{value}} }
+            """);
+        if (expected is null)
+        {
+            Assert.Empty(result.Diagnostics);
+        }
+        else
+        {
+            Assert.Contains(result.Diagnostics, d => d.Message.Contains(expected, StringComparison.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData("Job", "{ title: t, assignedTo: [\"+911111111111\"], dueDat: 48 }", "'dueDat' is not a known key in 'actions[0].body' (did you mean 'dueDate'?)", "dueDat")]
     [InlineData("survey", "{ title: t, questions: [ { title: q, typ: Text } ] }", "'typ' is not a known key in 'actions[0].body.questions[0]' (did you mean 'type'?)", "typ")]
