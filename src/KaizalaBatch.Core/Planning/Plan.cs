@@ -77,7 +77,8 @@ public sealed class Plan
     /// <summary>How many ambiguities <see cref="ReadBackAmbiguities"/> lists at most; <see cref="ReadBackAmbiguityCount"/> counts all.</summary>
     public const int MaxListedAmbiguities = 20;
 
-    /// <summary>Items that go to a group together with another item of the same type and title (a Poll's question; any Image):
+    /// <summary>Items this run would send (or reconcile) to a group together with another such item of the same type and
+    /// title (a Poll's question; any Image):
     /// the service's read-back shows only those, so if an answer to either is lost it cannot tell them apart and the item
     /// stays in doubt until <c>resolve</c>. Said before anything is sent.</summary>
     public IReadOnlyList<string> ReadBackAmbiguities => ambiguities;
@@ -125,7 +126,11 @@ public sealed class Plan
             actionOrder.Add(item.Action);
         }
         perAction[item.Action] = counts.Add(category);
-        NoteReadBackIdentity(item);
+        // Only items posted in this run can be confused on read-back: older Actions fall before the in-doubt time.
+        if (send || category == PlanCategory.InDoubt)
+        {
+            NoteReadBackIdentity(item);
+        }
         return new PlannedItem(item, category, entry, send);
     }
 
