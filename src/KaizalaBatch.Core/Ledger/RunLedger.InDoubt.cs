@@ -18,20 +18,13 @@ public enum Resolution
 public sealed partial class RunLedger
 {
     /// <summary>The phone number the service shows as the sender of this connector's posts, once learned; else null.</summary>
-    public string? FindSender(string applicationId)
-    {
-        lock (_gate)
+    public string? FindSender(string applicationId) =>
+        Query<string?>(null, command =>
         {
-            if (_connection is null)
-            {
-                return null;
-            }
-            using var command = Connection.CreateCommand();
             command.CommandText = "SELECT sender FROM connectors WHERE application_id = $app";
             command.Parameters.AddWithValue("$app", applicationId);
             return command.ExecuteScalar() as string;
-        }
-    }
+        });
 
     /// <summary>Remembers the sender number of a connector (the read-back listed one of its own posts under it).</summary>
     public void RecordSender(string applicationId, string sender) =>
@@ -50,13 +43,8 @@ public sealed partial class RunLedger
     public LedgerRecord? FindSentSample(IReadOnlyCollection<string> types)
     {
         ArgumentNullException.ThrowIfNull(types);
-        lock (_gate)
+        return types.Count == 0 ? null : Query<LedgerRecord?>(null, command =>
         {
-            if (_connection is null || types.Count == 0)
-            {
-                return null;
-            }
-            using var command = Connection.CreateCommand();
             var names = types.Select((t, i) => "$t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
             command.CommandText = $"""
                 SELECT {RecordColumns} FROM items
@@ -69,20 +57,13 @@ public sealed partial class RunLedger
             }
             using var reader = command.ExecuteReader();
             return reader.Read() ? ReadRecord(reader) : null;
-        }
+        });
     }
 
     /// <summary>The in-doubt items, all or those of one action and/or one key, ordered by action and key.</summary>
-    public IReadOnlyList<LedgerRecord> InDoubtItems(string? action = null, string? key = null)
-    {
-        lock (_gate)
+    public IReadOnlyList<LedgerRecord> InDoubtItems(string? action = null, string? key = null) =>
+        Query<IReadOnlyList<LedgerRecord>>([], command =>
         {
-            var records = new List<LedgerRecord>();
-            if (_connection is null)
-            {
-                return records;
-            }
-            using var command = Connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {RecordColumns} FROM items
                 WHERE state = 'InDoubt' AND ($action IS NULL OR action = $action) AND ($key IS NULL OR key = $key)
@@ -90,14 +71,14 @@ public sealed partial class RunLedger
                 """;
             command.Parameters.AddWithValue("$action", (object?)action ?? DBNull.Value);
             command.Parameters.AddWithValue("$key", (object?)key ?? DBNull.Value);
+            var records = new List<LedgerRecord>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 records.Add(ReadRecord(reader));
             }
             return records;
-        }
-    }
+        });
 
     /// <summary>Settles in-doubt items by the user's decision, recording who decided and when; returns how many it settled.
     /// Items in any other state are left alone.</summary>

@@ -411,39 +411,40 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
     }
 
     /// <summary>True when some item already owns this referenceId; the read-back never hands one Action to two items.</summary>
-    public bool IsReferenceKnown(string referenceId)
+    public bool IsReferenceKnown(string referenceId) =>
+        Query(false, command =>
+        {
+            command.CommandText = "SELECT 1 FROM items WHERE reference_id = $ref LIMIT 1";
+            command.Parameters.AddWithValue("$ref", referenceId);
+            return command.ExecuteScalar() is not null;
+        });
+
+    /// <summary>One read under the ledger's lock: <paramref name="read"/> gets a fresh command; <paramref name="absent"/> is
+    /// the answer when there is no ledger file yet.</summary>
+    private T Query<T>(T absent, Func<SqliteCommand, T> read)
     {
         lock (_gate)
         {
             if (_connection is null)
             {
-                return false;
+                return absent;
             }
             using var command = Connection.CreateCommand();
-            command.CommandText = "SELECT 1 FROM items WHERE reference_id = $ref LIMIT 1";
-            command.Parameters.AddWithValue("$ref", referenceId);
-            return command.ExecuteScalar() is not null;
+            return read(command);
         }
     }
 
     /// <summary>The mediaResource of a file already uploaded, by the file's content hash.</summary>
-    public MediaRecord? FindMedia(string contentHash)
-    {
-        lock (_gate)
+    public MediaRecord? FindMedia(string contentHash) =>
+        Query<MediaRecord?>(null, command =>
         {
-            if (_connection is null)
-            {
-                return null;
-            }
-            using var command = Connection.CreateCommand();
             command.CommandText = "SELECT content_hash, media_resource, file_name, uploaded_at FROM media WHERE content_hash = $hash";
             command.Parameters.AddWithValue("$hash", contentHash);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new MediaRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
                 : null;
-        }
-    }
+        });
 
     /// <summary>Remembers, durably, an uploaded file's mediaResource so that it is never uploaded again.</summary>
     public void RecordMedia(string contentHash, string mediaResource, string fileName) =>
@@ -459,16 +460,10 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
             });
 
     /// <summary>How many items each action has in each state, ordered by action then state.</summary>
-    public IReadOnlyList<StateCount> CountByState()
-    {
-        lock (_gate)
+    public IReadOnlyList<StateCount> CountByState() =>
+        Query<IReadOnlyList<StateCount>>([], command =>
         {
             var counts = new List<StateCount>();
-            if (_connection is null)
-            {
-                return counts;
-            }
-            using var command = Connection.CreateCommand();
             command.CommandText = "SELECT action, state, COUNT(*) FROM items GROUP BY action, state ORDER BY action, state";
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -476,8 +471,7 @@ public sealed partial class RunLedger : ILedgerReader, IDisposable
                 counts.Add(new StateCount(reader.GetString(0), Enum.Parse<ItemState>(reader.GetString(1)), reader.GetInt32(2)));
             }
             return counts;
-        }
-    }
+        });
 
     /// <summary>Every item, ordered by action and key, streamed from a connection of its own
     /// (so a long export neither loads the file into memory nor blocks the senders).</summary>
