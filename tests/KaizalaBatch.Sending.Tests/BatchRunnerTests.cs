@@ -378,13 +378,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited);
         var photo = _dir.File("site.jpg");
         File.WriteAllBytes(photo, [0xFF, 0xD8, 0xFF, 0xE0, 9, 8, 7]);
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(photo)));
-        var items = Enumerable.Range(0, 3).Select(i =>
-        {
-            var group = Items.NewGroup();
-            var body = new JsonObject { ["mediaResource"] = new JsonObject { ["file"] = "site.jpg" }, ["caption"] = $"site {i}" };
-            return new ItemToSend(Items.Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, hash, "image/jpeg")]), SendReason.New);
-        }).ToList();
+        var (items, hash) = Items.Photos(photo, 3);
         using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(concurrency: 1));
         Assert.Equal(3, summary.Sent);

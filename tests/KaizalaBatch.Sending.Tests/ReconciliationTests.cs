@@ -149,13 +149,7 @@ public sealed class ReconciliationTests : IDisposable
         await using var c = await Connection.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, Latency = TimeSpan.FromMilliseconds(150) });
         var photo = _dir.File("site.jpg");
         File.WriteAllBytes(photo, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(photo)));
-        var items = Enumerable.Range(0, 8).Select(i =>
-        {
-            var group = Items.NewGroup();
-            var body = new JsonObject { ["mediaResource"] = new JsonObject { ["file"] = "site.jpg" }, ["caption"] = $"site {i}" };
-            return new ItemToSend(Items.Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, hash, "image/jpeg")]), SendReason.New);
-        }).ToList();
+        var (items, _) = Items.Photos(photo, 8);
         using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
 
         var summary = await Run(c, ledger, items, concurrency: 8);
