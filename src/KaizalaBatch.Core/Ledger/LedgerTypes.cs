@@ -15,7 +15,7 @@ public sealed record LockHolder(int ProcessId, string Host, DateTimeOffset Start
     public override string ToString() => $"process {ProcessId} on {Host}, started {StartedAt:u}";
 }
 
-/// <summary>Another run holds the ledger. The CLI maps this to exit code 3.</summary>
+/// <summary>Another run holds the ledger: exit code 3.</summary>
 public sealed class LedgerLockedException(string ledgerPath, LockHolder? holder)
     : Exception(holder is null
         ? $"The ledger {ledgerPath} is in use by another run."
@@ -58,18 +58,6 @@ public sealed class LedgerUnwritableException : Exception
     public string LedgerPath { get; }
 
     public LedgerWriteFailure Cause { get; }
-
-    /// <summary>Why SQLite refused a write, when the reason lies outside the program; null for anything else (a bug).</summary>
-    internal static LedgerWriteFailure? CauseOf(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException sqlite
-        ? (sqlite.SqliteErrorCode & 0xFF) switch
-        {
-            13 => LedgerWriteFailure.DiskFull,                       // SQLITE_FULL
-            3 or 8 or 14 or 23 => LedgerWriteFailure.NoPermission,   // SQLITE_PERM, _READONLY, _CANTOPEN, _AUTH
-            5 or 6 => LedgerWriteFailure.Busy,                       // SQLITE_BUSY, _LOCKED
-            10 or 11 or 15 or 26 => LedgerWriteFailure.IoError,      // SQLITE_IOERR, _CORRUPT, _PROTOCOL, _NOTADB
-            _ => null,
-        }
-        : null;
 
     private static string Describe(string path, LedgerWriteFailure cause, Exception inner) => cause switch
     {
@@ -115,7 +103,7 @@ public sealed record LedgerRecord(
     DateTimeOffset? ResolvedAt = null)
 {
     public LedgerEntry ToEntry() =>
-        new(Action, Key, State, ContentHash, ReferenceId, ActionId, Attempts, LastError, UpdatedAt);
+        new(Action, Key, State, ContentHash, ReferenceId, ActionId, Attempts, LastError, UpdatedAt, InDoubtSince, SentTitle);
 }
 
 /// <summary>How many items of one action are in one state (for <c>status</c>).</summary>

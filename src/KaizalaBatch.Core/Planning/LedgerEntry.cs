@@ -1,6 +1,9 @@
 namespace KaizalaBatch.Planning;
 
-/// <summary>What the ledger remembers of one item, as the plan needs it.</summary>
+/// <summary>What the ledger remembers of one item, as the plan and the sender need it (the sender never reads the ledger
+/// again for what the plan already read).</summary>
+/// <param name="InDoubtSince">Start of the first attempt of the current in-doubt streak: the read-back's lower bound.</param>
+/// <param name="SentTitle">The title the item was last sent under: what the read-back's summary can be matched by.</param>
 public sealed record LedgerEntry(
     string Action,
     string Key,
@@ -10,7 +13,9 @@ public sealed record LedgerEntry(
     string? ActionId,
     int Attempts,
     string? LastError,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? InDoubtSince = null,
+    string? SentTitle = null);
 
 /// <summary>Read access to a ledger, all the plan needs. The plan never writes.</summary>
 public interface ILedgerReader

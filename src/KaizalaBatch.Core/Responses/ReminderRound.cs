@@ -24,7 +24,7 @@ public sealed record RemindResult(int Reminded, int Enough, int RecentlyReminded
 /// <summary>The <c>remind</c> use case: after a report's read, the documented reminder call for every item of a type that
 /// takes responses whose responses are below the threshold and that was not reminded within the interval; each one
 /// accepted is recorded in the ledger, so that a second round within the interval sends nothing.</summary>
-public sealed class ReminderRound(RunLedger ledger, KaizalaClient client, int concurrency, TimeProvider? time = null)
+public sealed class ReminderRound(ILedger ledger, KaizalaClient client, int concurrency, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 

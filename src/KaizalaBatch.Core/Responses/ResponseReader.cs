@@ -11,7 +11,7 @@ public sealed record ItemResponses(SentItem Item, IReadOnlyList<ResponseRecord>?
 /// <summary>Reads the responses of sent items back, cheaply: per group and type one list call, whose <c>responseCount</c>
 /// tells which items changed since the ledger last kept their responses; a details call only for those (a Poll's summary
 /// has no count: its details call is its one call). Every call goes through the client, so through the shared pacer.</summary>
-public sealed class ResponseReader(KaizalaClient client, RunLedger ledger, int concurrency)
+public sealed class ResponseReader(KaizalaClient client, ILedger ledger, int concurrency)
 {
     private int _listCalls;
     private int _detailCalls;

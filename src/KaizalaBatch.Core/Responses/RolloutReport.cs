@@ -6,7 +6,7 @@ namespace KaizalaBatch.Responses;
 
 /// <summary>The <c>report</c> use case: every sent item of a run, its responses read back (cheaply: see
 /// <see cref="ResponseReader"/>) and added up. <see cref="Prepare"/> says what the read will cost before any call is made.</summary>
-public sealed class RolloutReport(RunFile run, RunLedger ledger, KaizalaClient client, TimeProvider? time = null)
+public sealed class RolloutReport(RunFile run, ILedger ledger, KaizalaClient client, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private IReadOnlyList<SentItem>? _items;

@@ -30,7 +30,7 @@ public static class SentItems
         ? $"a {actionType} takes no responses"
         : $"the service cannot list {actionType} Actions, so it has no responses to read";
 
-    public static IReadOnlyList<SentItem> Load(RunFile run, RunLedger ledger, IReadOnlySet<string>? only, CancellationToken cancellationToken)
+    public static IReadOnlyList<SentItem> Load(RunFile run, ILedger ledger, IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(ledger);

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using KaizalaBatch.Ledger;
+using KaizalaBatch.Ledger.Sqlite;
 using KaizalaBatch.Planning;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KaizalaBatch.Sending.Tests;
+namespace KaizalaBatch.Ledger.Tests;
 
-public sealed class LedgerTests : IDisposable
+/// <summary>The SQLite ledger: the contract's promises (durability, the run lock, states, media, no secrets) on real files.</summary>
+public sealed class SqliteLedgerTests : IDisposable
 {
     private readonly TempFolder _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
@@ -17,7 +19,7 @@ public sealed class LedgerTests : IDisposable
     public void Read_only_open_of_a_missing_file_creates_nothing()
     {
         var path = _dir.File("run.ledger.db");
-        using (var ledger = RunLedger.Open(path, LedgerMode.ReadOnly))
+        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadOnly))
         {
             Assert.False(ledger.Exists);
             Assert.Null(ledger.Find("a", "k"));
@@ -32,14 +34,14 @@ public sealed class LedgerTests : IDisposable
     {
         var path = _dir.File("run.ledger.db");
         var item = Items.Survey("survey", Items.NewGroup());
-        using (var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time))
+        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
         {
             Assert.Equal(LedgerSchema.CurrentVersion, ledger.SchemaVersion);
             ledger.MarkInDoubt(item, "req1", null, _time.GetUtcNow());
             ledger.MarkSent(item.Action, item.Key, "ref-1", "act-1");
             ledger.RecordMedia("hash1", "media-1", "photo.jpg");
         }
-        using (var again = RunLedger.Open(path, LedgerMode.ReadOnly))
+        using (var again = SqliteLedger.Open(path, LedgerMode.ReadOnly))
         {
             var entry = again.Find(item.Action, item.Key);
             Assert.NotNull(entry);
@@ -66,11 +68,11 @@ public sealed class LedgerTests : IDisposable
     {
         var path = _dir.File("run.ledger.db");
         var item = Items.Survey("survey", Items.NewGroup());
-        using var writer = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
-        Assert.Equal(2, writer.Synchronous); // FULL: the WAL is fsynced at every commit
+        using var writer = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
+        Assert.Equal("SQLite WAL, synchronous=FULL", writer.Durability); // the WAL is fsynced at every commit
         writer.MarkInDoubt(item, "r", null, _time.GetUtcNow());
         // Another connection sees it at once, with the writer still open: nothing waits in a buffer or an open transaction.
-        using var reader = RunLedger.Open(path, LedgerMode.ReadOnly);
+        using var reader = SqliteLedger.Open(path, LedgerMode.ReadOnly);
         Assert.Equal(ItemState.InDoubt, reader.Find(item.Action, item.Key)?.State);
         writer.MarkSent(item.Action, item.Key, "ref", "act");
         Assert.Equal(ItemState.Sent, reader.Find(item.Action, item.Key)?.State);
@@ -90,8 +92,8 @@ public sealed class LedgerTests : IDisposable
             insert.ExecuteNonQuery();
             Assert.Equal(1, LedgerSchema.ReadVersion(raw));
         }
-        Assert.Throws<LedgerSchemaException>(() => RunLedger.Open(path, LedgerMode.ReadOnly));
-        using (var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time))
+        Assert.Throws<LedgerSchemaException>(() => SqliteLedger.Open(path, LedgerMode.ReadOnly));
+        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
         {
             Assert.Equal(LedgerSchema.CurrentVersion, ledger.SchemaVersion);
             Assert.Equal(ItemState.Sent, ledger.Find("a", "k")?.State);
@@ -110,8 +112,8 @@ public sealed class LedgerTests : IDisposable
             command.CommandText = "PRAGMA user_version = 99";
             command.ExecuteNonQuery();
         }
-        Assert.Throws<LedgerSchemaException>(() => RunLedger.Open(path, LedgerMode.ReadWrite));
-        Assert.Throws<LedgerSchemaException>(() => RunLedger.Open(path, LedgerMode.ReadOnly));
+        Assert.Throws<LedgerSchemaException>(() => SqliteLedger.Open(path, LedgerMode.ReadWrite));
+        Assert.Throws<LedgerSchemaException>(() => SqliteLedger.Open(path, LedgerMode.ReadOnly));
     }
 
     [Fact]
@@ -119,7 +121,7 @@ public sealed class LedgerTests : IDisposable
     {
         var path = _dir.File("run.ledger.db");
         var item = Items.Job("job", Items.NewGroup());
-        using var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
+        using var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
         var first = _time.GetUtcNow();
         ledger.MarkInDoubt(item, "r", null, first);
         ledger.MarkStillInDoubt(item.Action, item.Key, "timeout");
@@ -142,7 +144,7 @@ public sealed class LedgerTests : IDisposable
     [Fact]
     public void Status_counts_per_action_and_state()
     {
-        using var ledger = RunLedger.Open(_dir.File("run.ledger.db"), LedgerMode.ReadWrite, _time);
+        using var ledger = SqliteLedger.Open(_dir.File("run.ledger.db"), LedgerMode.ReadWrite, _time);
         for (var i = 0; i < 5; i++)
         {
             var item = Items.Survey("survey", Items.NewGroup());
@@ -180,7 +182,7 @@ public sealed class LedgerTests : IDisposable
             }
             transaction.Commit();
         }
-        using var ledger = RunLedger.Open(path, LedgerMode.ReadOnly);
+        using var ledger = SqliteLedger.Open(path, LedgerMode.ReadOnly);
         for (var i = 0; i < 100_000; i += 7)
         {
             Assert.Equal(ItemState.Sent, ledger.Find("a", "k" + i)?.State);
@@ -193,18 +195,18 @@ public sealed class LedgerTests : IDisposable
     public void A_second_run_is_refused_naming_the_holder_and_admitted_after_dispose()
     {
         var path = _dir.File("run.ledger.db");
-        using (var first = RunLedger.Open(path, LedgerMode.ReadWrite, _time))
+        using (var first = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
         {
-            var refused = Assert.Throws<LedgerLockedException>(() => RunLedger.Open(path, LedgerMode.ReadWrite, _time));
+            var refused = Assert.Throws<LedgerLockedException>(() => SqliteLedger.Open(path, LedgerMode.ReadWrite, _time));
             Assert.NotNull(refused.Holder);
             Assert.Equal(Environment.ProcessId, refused.Holder.ProcessId);
             Assert.Equal(Environment.MachineName, refused.Holder.Host);
             Assert.Contains(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Message);
             // Readers (plan, status, export) are never refused.
-            using var reader = RunLedger.Open(path, LedgerMode.ReadOnly);
+            using var reader = SqliteLedger.Open(path, LedgerMode.ReadOnly);
             Assert.Empty(reader.CountByState());
         }
-        using var second = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
+        using var second = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
         Assert.True(second.Exists);
     }
 
@@ -217,21 +219,21 @@ public sealed class LedgerTests : IDisposable
         }
         var path = _dir.File("run.ledger.db");
         // flock(1) takes the same kind of lock .NET takes for FileShare.None, then waits: a stand-in for another run.
-        using var child = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", "-o", RunLedger.LockPathFor(path), "-c", "echo held; exec sleep 60"])
+        using var child = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", "-o", SqliteLedger.LockPathFor(path), "-c", "echo held; exec sleep 60"])
         {
             RedirectStandardOutput = true,
         })!;
         try
         {
             Assert.Equal("held", child.StandardOutput.ReadLine());
-            Assert.Throws<LedgerLockedException>(() => RunLedger.Open(path, LedgerMode.ReadWrite, _time));
+            Assert.Throws<LedgerLockedException>(() => SqliteLedger.Open(path, LedgerMode.ReadWrite, _time));
         }
         finally
         {
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
         }
-        using var ledger = RunLedger.Open(path, LedgerMode.ReadWrite, _time);
+        using var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
         Assert.True(ledger.Exists);
     }
 
@@ -239,7 +241,7 @@ public sealed class LedgerTests : IDisposable
     public void Once_a_write_failed_for_a_full_disk_no_item_may_be_marked_in_doubt_but_outcomes_are_still_recorded()
     {
         using var disk = Cli.Tests.SmallDisk.Mount(_dir.File("disk"), kilobytes: 200);
-        using var ledger = RunLedger.Open(Path.Combine(disk.Path, "run.ledger.db"), LedgerMode.ReadWrite, _time);
+        using var ledger = SqliteLedger.Open(Path.Combine(disk.Path, "run.ledger.db"), LedgerMode.ReadWrite, _time);
         var marked = new List<RenderedItem>();
         LedgerUnwritableException? full = null;
         for (var i = 0; i < 10_000; i++)

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace KaizalaBatch.Ledger;
+namespace KaizalaBatch.Ledger.Sqlite;
 
 /// <summary>The ledger's schema as an ordered list of migrations; <c>PRAGMA user_version</c> is how many have run.
 /// Append new steps, never edit old ones: ledgers written by earlier versions are upgraded in place.</summary>

@@ -1,21 +1,11 @@
 using KaizalaBatch.Planning;
 using Microsoft.Data.Sqlite;
 
-namespace KaizalaBatch.Ledger;
-
-/// <summary>How the user settled in-doubt items with <c>resolve</c>.</summary>
-public enum Resolution
-{
-    /// <summary>The Action is in the group: the item counts as sent and is never posted again.</summary>
-    Sent,
-
-    /// <summary>It is not: the item becomes failed, so the next run sends it.</summary>
-    NotSent,
-}
+namespace KaizalaBatch.Ledger.Sqlite;
 
 /// <summary>What the ledger keeps for settling in-doubt items: the connectors' sender numbers (learned from the read-back),
 /// a sent item to learn one from, and the user's own decisions.</summary>
-public sealed partial class RunLedger
+public sealed partial class SqliteLedger
 {
     /// <summary>The phone number the service shows as the sender of this connector's posts, once learned; else null.</summary>
     public string? FindSender(string applicationId) =>

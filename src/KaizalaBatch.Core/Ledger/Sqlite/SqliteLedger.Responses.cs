@@ -1,12 +1,8 @@
-namespace KaizalaBatch.Ledger;
-
-/// <summary>The responses of one sent item as the last report read them: the count the service showed then, and the
-/// responses (the details call's <c>responses</c> array, as JSON).</summary>
-public sealed record CachedResponses(string Action, string Key, int ResponseCount, string ResponsesJson, DateTimeOffset ReadAt);
+namespace KaizalaBatch.Ledger.Sqlite;
 
 /// <summary>What the ledger keeps for <c>report</c> and <c>remind</c>: each item's responses as last read, and each
 /// reminder sent.</summary>
-public sealed partial class RunLedger
+public sealed partial class SqliteLedger
 {
     /// <summary>Every item's responses as last read, by (action, key).</summary>
     public IReadOnlyDictionary<(string Action, string Key), CachedResponses> CachedResponses()

@@ -1,0 +1,151 @@
+using Microsoft.Data.Sqlite;
+
+namespace KaizalaBatch.Ledger.Sqlite;
+
+/// <summary>The writer: every write durable before it returns, concurrent writes sharing one commit.</summary>
+public sealed partial class SqliteLedger
+{
+    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? changed = null, bool opensDoubt = false)
+    {
+        if (Mode != LedgerMode.ReadWrite)
+        {
+            throw new InvalidOperationException("The ledger was opened read-only.");
+        }
+        // Group commit: every write is durable before this method returns, as before, but writes that arrive while a
+        // commit is under way share the next transaction and its fsync instead of queueing for one each. With many
+        // senders in flight the fsync, not SQLite or the network, was what bounded a run (bench/send-throughput.sh).
+        var write = new PendingWrite(sql, bind, changed, opensDoubt);
+        lock (_pendingGate)
+        {
+            _pending.Add(write);
+        }
+        lock (_commitGate)
+        {
+            if (!write.Done)
+            {
+                CommitPending();
+            }
+        }
+        if (write.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    /// <summary>Commits every write queued so far in one transaction. Called under <see cref="_commitGate"/>.
+    /// Once a write has failed for a reason outside the program (<see cref="LedgerUnwritableException"/>), every later
+    /// in-doubt mark is refused without being tried: commits are serial, so no request is let out after the failure.</summary>
+    private void CommitPending()
+    {
+        List<PendingWrite> batch;
+        lock (_pendingGate)
+        {
+            batch = _pending;
+            _pending = [];
+        }
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var writes = batch;
+            try
+            {
+                if (_unwritable is not null)
+                {
+                    writes = batch.Where(w => !Refused(w)).ToList();
+                }
+                if (writes.Count > 0)
+                {
+                    using var transaction = Connection.BeginTransaction();
+                    foreach (var write in writes)
+                    {
+                        Execute(write, transaction, now);
+                    }
+                    transaction.Commit(); // WAL + synchronous=FULL: one fsync for the whole batch
+                }
+            }
+            catch (Exception) when (writes.Count > 1)
+            {
+                // One write failed and took the batch's transaction with it: commit each alone, so only it fails.
+                foreach (var write in writes)
+                {
+                    if (Refused(write))
+                    {
+                        continue;
+                    }
+                    try
+                    {
+                        Execute(write, null, now);
+                    }
+                    catch (Exception ex)
+                    {
+                        write.Error = Unwritable(ex);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong, no write of the batch may return as if it were durable.
+                writes[0].Error = Unwritable(ex);
+            }
+            finally
+            {
+                foreach (var write in batch)
+                {
+                    write.Done = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>True (and the write failed) for an in-doubt mark after a failed write.</summary>
+    private bool Refused(PendingWrite write)
+    {
+        if (_unwritable is not { } failed || !write.OpensDoubt)
+        {
+            return false;
+        }
+        write.Error = new LedgerUnwritableException(Path, failed.Cause, failed.InnerException!);
+        return true;
+    }
+
+    /// <summary>A failure of the disk, the filesystem or its permissions as a <see cref="LedgerUnwritableException"/>
+    /// (remembered: the first one stops every later in-doubt mark); any other exception as it is.</summary>
+    private Exception Unwritable(Exception ex)
+    {
+        if (SqliteFailure.CauseOf(ex) is not { } known)
+        {
+            return ex;
+        }
+        var unwritable = new LedgerUnwritableException(Path, known, ex);
+        _unwritable ??= unwritable;
+        return unwritable;
+    }
+
+    private void Execute(PendingWrite write, SqliteTransaction? transaction, long now)
+    {
+        using var command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = write.Sql;
+        write.Bind(command);
+        command.Parameters.AddWithValue("$now", now);
+        var rows = command.ExecuteNonQuery();
+        write.Changed?.Invoke(rows);
+    }
+
+    /// <summary>A write waiting for its commit. Done and Error are set and read under <see cref="_commitGate"/>.</summary>
+    private sealed class PendingWrite(string sql, Action<SqliteCommand> bind, Action<int>? changed, bool opensDoubt)
+    {
+        /// <summary>An in-doubt mark: a request leaves once it is durable.</summary>
+        public bool OpensDoubt { get; } = opensDoubt;
+
+        public string Sql { get; } = sql;
+
+        public Action<SqliteCommand> Bind { get; } = bind;
+
+        public Action<int>? Changed { get; } = changed;
+
+        public bool Done { get; set; }
+
+        public Exception? Error { get; set; }
+    }
+}
