@@ -25,28 +25,28 @@ public sealed partial class BatchRunnerTests : IDisposable
     private static BatchOptions Fast(int maxAttempts = 8, int maxErrors = 0, int concurrency = 4) =>
         new(maxAttempts, maxErrors, concurrency) { RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(200), JitterSeed = 42 };
 
-    private static List<ItemToSend> Surveys(int count, SendReason reason = SendReason.New) =>
-        Enumerable.Range(0, count).Select(i => new ItemToSend(Items.Survey("survey", Items.NewGroup(), $"Check {i}"), reason)).ToList();
+    private static List<RenderedItem> Surveys(int count) =>
+        Enumerable.Range(0, count).Select(i => Items.Survey("survey", Items.NewGroup(), $"Check {i}")).ToList();
 
-    private static async Task<RunSummary> Run(Connection c, RunLedger ledger, IReadOnlyList<ItemToSend> items, BatchOptions? options = null,
+    private static async Task<RunSummary> Run(Connection c, ILedger ledger, IReadOnlyList<RenderedItem> items, BatchOptions? options = null,
         IProgress<RunProgress>? progress = null, TimeProvider? time = null, CancellationToken? stop = null)
     {
         var runner = new BatchRunner(c.Client, ledger, options ?? Fast(), time, c.Logger);
-        return await runner.RunAsync(items, progress, items.Count, stop ?? Ct, Ct);
+        return await runner.RunAsync(Planned.Against(ledger, items), progress, null, stop ?? Ct, Ct);
     }
 
     /// <summary>Every accepted Action is for a distinct item: the emulator is the witness.</summary>
-    private static void AssertExactlyOnce(KaizalaEmulator emulator, IEnumerable<ItemToSend> items)
+    private static void AssertExactlyOnce(KaizalaEmulator emulator, IEnumerable<RenderedItem> items)
     {
-        var groups = items.Select(i => Guid.Parse(i.Item.GroupId)).Order().ToList();
+        var groups = items.Select(i => Guid.Parse(i.GroupId)).Order().ToList();
         Assert.Equal(groups, emulator.Actions.Select(a => a.GroupId).Order().ToList());
     }
 
-    private static void AssertAllSent(RunLedger ledger, IEnumerable<ItemToSend> items)
+    private static void AssertAllSent(ILedger ledger, IEnumerable<RenderedItem> items)
     {
         foreach (var item in items)
         {
-            var entry = ledger.Find(item.Item.Action, item.Item.Key);
+            var entry = ledger.Find(item.Action, item.Key);
             Assert.NotNull(entry);
             Assert.Equal(ItemState.Sent, entry.State);
             Assert.NotNull(entry.ReferenceId);
@@ -58,9 +58,9 @@ public sealed partial class BatchRunnerTests : IDisposable
     {
         await using var c = await Connection.StartAsync(Unlimited);
         var items = Surveys(20);
-        items.Add(new ItemToSend(Items.Job("job", Items.NewGroup()), SendReason.New));
+        items.Add(Items.Job("job", Items.NewGroup()));
         var reports = new List<RunProgress>();
-        using (var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite))
+        using (var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite))
         {
             var summary = await Run(c, ledger, items, progress: new SyncProgress(reports.Add));
             Assert.Equal(21, summary.Sent);
@@ -74,11 +74,11 @@ public sealed partial class BatchRunnerTests : IDisposable
         }
         AssertExactlyOnce(c.Emulator, items);
 
-        using (var again = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite))
+        using (var again = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite))
         {
             var summary = await Run(c, again, items);
             Assert.Equal(0, summary.Sent);
-            Assert.Equal(21, summary.Skipped);
+            Assert.Empty(summary.Actions); // the plan found every item unchanged: nothing reached the sender
         }
         Assert.Equal(21, c.Emulator.Actions.Count);
     }
@@ -89,8 +89,8 @@ public sealed partial class BatchRunnerTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited);
         var group = Items.NewGroup();
         var broken = Items.Make("job", group, group, "Job", new JsonObject { ["title"] = "No assignees", ["dueDate"] = 24 });
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
-        var first = await Run(c, ledger, [new ItemToSend(broken, SendReason.New)]);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
+        var first = await Run(c, ledger, [broken]);
         Assert.Equal(1, first.Failed);
         Assert.Equal(1, first.ExitCode);
         var entry = ledger.Find("job", group)!;
@@ -99,7 +99,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         Assert.StartsWith("HTTP 400", entry.LastError, StringComparison.Ordinal);
 
         var fixedItem = Items.Job("job", group);
-        var second = await Run(c, ledger, [new ItemToSend(fixedItem, SendReason.Retry)]);
+        var second = await Run(c, ledger, [fixedItem]);
         Assert.Equal(1, second.Sent);
         Assert.Equal(ItemState.Sent, ledger.Find("job", group)!.State);
         Assert.Single(c.Emulator.Actions);
@@ -114,8 +114,8 @@ public sealed partial class BatchRunnerTests : IDisposable
         {
             Errors = [Diagnostics.Diagnostic.Error("KB9999", "title is missing", new Diagnostics.SourceLocation("groups.csv", Row: 2))],
         };
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
-        var summary = await Run(c, ledger, [new ItemToSend(valid, SendReason.New), new ItemToSend(invalid, SendReason.New)]);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
+        var summary = await Run(c, ledger, [valid, invalid]);
         Assert.Equal(1, summary.Sent);
         Assert.Equal(1, summary.Invalid);
         Assert.Equal(1, summary.ExitCode);
@@ -130,7 +130,7 @@ public sealed partial class BatchRunnerTests : IDisposable
     {
         await using var c = await Connection.StartAsync(Unlimited with { Seed = 7, Fault5xx = 0.25, FaultReset = 0.15 });
         var items = Surveys(30);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(maxAttempts: 12));
         Assert.Equal(30, summary.Sent + summary.Reconciled);
         Assert.Equal(0, summary.Failed + summary.InDoubt);
@@ -144,7 +144,7 @@ public sealed partial class BatchRunnerTests : IDisposable
     {
         await using var c = await Connection.StartAsync(Unlimited with { Seed = 3, FaultAcceptDrop = 0.4 });
         var items = Surveys(25);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(maxAttempts: 12));
         Assert.True(summary.Reconciled > 0, "the seed should drop some answers");
         Assert.Equal(25, summary.Sent + summary.Reconciled);
@@ -166,7 +166,7 @@ public sealed partial class BatchRunnerTests : IDisposable
             Unlimited with { Seed = 11, FaultSlow = 0.3, Time = service },
             configure: o => o with { Timeout = TimeSpan.FromSeconds(1) });
         var items = Surveys(8);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(maxAttempts: 10) with { ReconcileSkew = TimeSpan.FromMinutes(1) });
         Assert.Equal(8, summary.Sent + summary.Reconciled);
         Assert.Contains("timed out", c.Logger.All);
@@ -180,7 +180,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited);
         var landed = Items.Survey("survey", Items.NewGroup(), "landed before the crash");
         var lost = Items.Survey("survey", Items.NewGroup(), "never left");
-        using (var crashed = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite))
+        using (var crashed = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite))
         {
             // The crashed run: both marked in doubt, only one request reached the service, no answer recorded.
             foreach (var item in new[] { landed, lost })
@@ -191,8 +191,8 @@ public sealed partial class BatchRunnerTests : IDisposable
             var request = ActionRequest.For(landed, new Dictionary<string, string>());
             Assert.IsType<Accepted>(await c.Client.SendActionAsync(landed.GroupId, request.Json, Ct));
         }
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
-        var items = new List<ItemToSend> { new(landed, SendReason.InDoubt), new(lost, SendReason.InDoubt) };
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
+        var items = new List<RenderedItem> { landed, lost };
         var summary = await Run(c, ledger, items);
         Assert.Equal(1, summary.Reconciled);
         Assert.Equal(1, summary.Sent);
@@ -205,7 +205,7 @@ public sealed partial class BatchRunnerTests : IDisposable
     {
         await using var c = await Connection.StartAsync(Unlimited with { MoveAfter = 8 });
         var items = Surveys(20);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items);
         Assert.Equal(20, summary.Sent);
         Assert.Contains("moved the endpoint", c.Logger.All);
@@ -220,7 +220,7 @@ public sealed partial class BatchRunnerTests : IDisposable
             Unlimited with { TokenLifetime = TimeSpan.FromMinutes(1), Time = time },
             clientTime: time);
         var items = Surveys(12);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite, time);
         // Each finished item moves both clocks on 20 s: the one-minute token runs out several times during the run.
         var summary = await Run(c, ledger, items, Fast(concurrency: 1), new SyncProgress(p =>
         {
@@ -254,7 +254,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited with { PerMinute = 5, Time = time },
             pacing: new PacingOptions(PerMinute: 0, Concurrency: 4), clientTime: time);
         var items = Surveys(12);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite, time);
         var summary = await Drive(time, Run(c, ledger, items, Fast(maxAttempts: 30), time: time));
         Assert.Equal(12, summary.Sent);
         Assert.Contains("throttled the connector", c.Logger.All);
@@ -269,7 +269,7 @@ public sealed partial class BatchRunnerTests : IDisposable
             // The fake clock runs on while requests travel; a wider window absorbs that, as a second does for real networks.
             pacing: new PacingOptions(PerMinute: 5, Concurrency: 4) { Window = TimeSpan.FromSeconds(70) }, clientTime: time);
         var items = Surveys(12);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite, time);
         var started = time.GetUtcNow();
         var summary = await Drive(time, Run(c, ledger, items, Fast(), time: time));
         Assert.Equal(12, summary.Sent);
@@ -285,7 +285,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         // Every access token is dead on arrival: the first POST meets a 401, the renewed token another: fatal.
         await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = ClientTests.EveryLookAMinuteLater() });
         var items = Surveys(6);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(concurrency: 1));
         Assert.Equal(StopReason.ConnectionFailed, summary.Stopped);
         Assert.Contains("401", summary.StopMessage);
@@ -304,9 +304,9 @@ public sealed partial class BatchRunnerTests : IDisposable
         var items = Enumerable.Range(0, 10).Select(i =>
         {
             var group = Items.NewGroup();
-            return new ItemToSend(Items.Make("job", group, group, "Job", new JsonObject { ["title"] = $"broken {i}" }), SendReason.New);
+            return Items.Make("job", group, group, "Job", new JsonObject { ["title"] = $"broken {i}" });
         }).ToList();
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(maxErrors: 3, concurrency: 1));
         Assert.Equal(StopReason.MaxErrors, summary.Stopped);
         Assert.Equal(3, summary.ExitCode);
@@ -328,7 +328,7 @@ public sealed partial class BatchRunnerTests : IDisposable
 
         var items = Surveys(10);
         using var stop = new CancellationTokenSource();
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var run = Run(c, ledger, items, Fast(concurrency: 2), stop: stop.Token);
         // Two POSTs have left (the ledger marks an item in doubt just before its request leaves) and wait for their answers.
         Assert.True(SpinWait.SpinUntil(() => ledger.CountByState().Sum(s => s.Count) == 2, TimeSpan.FromSeconds(30)));
@@ -356,7 +356,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited, pacing: new PacingOptions(PerMinute: 2, Concurrency: 4), clientTime: time);
         var items = Surveys(5);
         using var stop = new CancellationTokenSource();
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite, time);
         var run = Run(c, ledger, items, Fast(), new SyncProgress(p =>
         {
             if (p.Sent == 1)
@@ -379,7 +379,7 @@ public sealed partial class BatchRunnerTests : IDisposable
         var photo = _dir.File("site.jpg");
         File.WriteAllBytes(photo, [0xFF, 0xD8, 0xFF, 0xE0, 9, 8, 7]);
         var (items, hash) = Items.Photos(photo, 3);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(concurrency: 1));
         Assert.Equal(3, summary.Sent);
         Assert.Equal(1, c.Logger.Count("Uploaded site.jpg"));
@@ -398,8 +398,8 @@ public sealed partial class BatchRunnerTests : IDisposable
         var photo = Path.Combine(folder, "site.jpg");
         var group = Items.NewGroup();
         var body = new JsonObject { ["mediaResource"] = new JsonObject { ["file"] = "site.jpg" } };
-        var item = new ItemToSend(Items.Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, "hash-gone", "image/jpeg")]), SendReason.New);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        var item = Items.Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, "hash-gone", "image/jpeg")]);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
 
         var summary = await Run(c, ledger, [item], Fast(concurrency: 1));
 
@@ -422,7 +422,7 @@ public sealed partial class BatchRunnerTests : IDisposable
             configure: o => o with { RefreshTokenFile = tokenFile });
         var items = Surveys(12);
         var accessTokens = new HashSet<string>();
-        using (var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite))
+        using (var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite))
         {
             var summary = await Run(c, ledger, items, Fast(maxAttempts: 12, concurrency: 1), new SyncProgress(p =>
             {

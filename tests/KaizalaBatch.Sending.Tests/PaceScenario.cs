@@ -42,12 +42,12 @@ public static class PaceScenario
             Timeout = TimeSpan.FromHours(1),
         };
         using var client = new KaizalaClient(options, pacer, time, logger);
-        using var ledger = RunLedger.Open(ledgerPath, LedgerMode.ReadWrite, time);
+        using var ledger = Ledgers.Open(ledgerPath, LedgerMode.ReadWrite, time);
         var batch = Enumerable.Range(0, items)
-            .Select(i => new ItemToSend(Items.Survey("survey", Items.NewGroup(), $"Check {i}"), SendReason.New)).ToList();
+            .Select(i => Items.Survey("survey", Items.NewGroup(), $"Check {i}")).ToList();
         var runner = new BatchRunner(client, ledger, new BatchOptions(MaxAttempts: 10, Concurrency: concurrency) { JitterSeed = 1 }, time, logger);
 
-        var run = runner.RunAsync(batch, null, items, ct, ct);
+        var run = runner.RunAsync(Planned.Against(ledger, batch), null, items, ct, ct);
         // Time moves in steps shorter than any spacing the pacer may learn here (600 a minute: 100 ms), and only once the
         // emulator has heard nothing new for a moment: what was due at this instant has gone, on a busy machine too.
         var deadline = time.GetUtcNow().AddHours(2);
@@ -68,7 +68,7 @@ public static class PaceScenario
         var accepted = emulator.Actions.OrderBy(a => a.CreatedAt).ToList();
         var rate = accepted.Count < 2 ? 0 : (accepted.Count - 1) / (accepted[^1].CreatedAt - accepted[0].CreatedAt).TotalMinutes;
         var perGroup = accepted.GroupBy(a => a.GroupId).ToDictionary(g => g.Key, g => g.Count());
-        var lost = batch.Count(i => !perGroup.ContainsKey(Guid.Parse(i.Item.GroupId)));
+        var lost = batch.Count(i => !perGroup.ContainsKey(Guid.Parse(i.GroupId)));
         var warnings = logger.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
         return new Result(summary, throttled, rate, perGroup.Values.Sum(n => n - 1), lost, pacer.LearnedPerMinute, warnings);
     }

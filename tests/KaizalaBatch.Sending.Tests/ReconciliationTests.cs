@@ -24,11 +24,11 @@ public sealed class ReconciliationTests : IDisposable
     private static BatchOptions Fast(int concurrency = 4) =>
         new(MaxAttempts: 4, MaxErrors: 0, Concurrency: concurrency) { RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(100), JitterSeed = 5 };
 
-    private static async Task<RunSummary> Run(Connection c, RunLedger ledger, IReadOnlyList<ItemToSend> items, int concurrency = 4) =>
-        await new BatchRunner(c.Client, ledger, Fast(concurrency), null, c.Logger).RunAsync(items, null, items.Count, Ct, Ct);
+    private static async Task<RunSummary> Run(Connection c, ILedger ledger, IReadOnlyList<RenderedItem> items, int concurrency = 4) =>
+        await new BatchRunner(c.Client, ledger, Fast(concurrency), null, c.Logger).RunAsync(Planned.Against(ledger, items), null, null, Ct, Ct);
 
     /// <summary>What a crash leaves: the item marked in doubt with the title it was sent under, and perhaps its post landed.</summary>
-    private static async Task CrashWhileSending(Connection c, RunLedger ledger, RenderedItem item, bool landed)
+    private static async Task CrashWhileSending(Connection c, ILedger ledger, RenderedItem item, bool landed)
     {
         var request = ActionRequest.For(item, new Dictionary<string, string>());
         ledger.MarkInDoubt(item, request.BodyHash, ReadBackIdentity.TitleOf(item.ActionType, request.ActionBody), DateTimeOffset.UtcNow);
@@ -55,9 +55,9 @@ public sealed class ReconciliationTests : IDisposable
     public async Task A_lost_post_is_found_by_type_title_and_this_connector_s_sender_and_another_sender_s_post_is_not_taken_for_it()
     {
         await using var c = await Connection.StartAsync(Unlimited);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var earlier = Items.Survey("survey", Items.NewGroup(), "Safety check");
-        Assert.Equal(1, (await Run(c, ledger, [new(earlier, SendReason.New)])).Sent);
+        Assert.Equal(1, (await Run(c, ledger, [earlier])).Sent);
 
         var onlyForeign = Items.Survey("survey", Items.NewGroup(), "Safety check", key: "b");
         var landed = Items.Survey("survey", Items.NewGroup(), "Safety check", key: "c");
@@ -66,7 +66,7 @@ public sealed class ReconciliationTests : IDisposable
         await PostAsAnotherConnector(c, onlyForeign);
         await PostAsAnotherConnector(c, landed);
 
-        var summary = await Run(c, ledger, [new(onlyForeign, SendReason.InDoubt), new(landed, SendReason.InDoubt)]);
+        var summary = await Run(c, ledger, [onlyForeign, landed]);
 
         Assert.Equal(1, summary.Sent);
         Assert.Equal(1, summary.Reconciled);
@@ -79,12 +79,12 @@ public sealed class ReconciliationTests : IDisposable
     public async Task A_lost_post_is_matched_by_the_title_it_was_sent_under_even_after_the_template_changed()
     {
         await using var c = await Connection.StartAsync(Unlimited);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var group = Items.NewGroup();
         await CrashWhileSending(c, ledger, Items.Survey("survey", group, "Old title", key: "k"), landed: true);
         var changed = Items.Survey("survey", group, "New title", key: "k");
 
-        var summary = await Run(c, ledger, [new(changed, SendReason.InDoubt)]);
+        var summary = await Run(c, ledger, [changed]);
 
         Assert.Equal(1, summary.Reconciled);
         Assert.Single(c.Emulator.Actions);
@@ -94,13 +94,13 @@ public sealed class ReconciliationTests : IDisposable
     public async Task Two_Actions_that_match_equally_are_not_guessed_between_and_the_item_stays_in_doubt()
     {
         await using var c = await Connection.StartAsync(Unlimited);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var item = Items.Survey("survey", Items.NewGroup(), "Safety check");
         await CrashWhileSending(c, ledger, item, landed: true);
         var request = ActionRequest.For(item, new Dictionary<string, string>());
         Assert.IsType<Accepted>(await c.Client.SendActionAsync(item.GroupId, request.Json, Ct));
 
-        var summary = await Run(c, ledger, [new(item, SendReason.InDoubt)]);
+        var summary = await Run(c, ledger, [item]);
 
         Assert.Equal(1, summary.InDoubt);
         Assert.Equal(2, c.Emulator.Actions.Count);
@@ -114,11 +114,11 @@ public sealed class ReconciliationTests : IDisposable
     {
         var known = Guid.NewGuid();
         await using var c = await Connection.StartAsync(new EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, KnownGroups = new HashSet<Guid> { known } });
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var gone = Items.Survey("survey", Items.NewGroup(), "Safety check");
         await CrashWhileSending(c, ledger, gone, landed: false);
 
-        var summary = await Run(c, ledger, [new(gone, SendReason.InDoubt)]);
+        var summary = await Run(c, ledger, [gone]);
 
         Assert.Equal(1, summary.Failed);
         Assert.Empty(c.Emulator.Actions);
@@ -131,12 +131,12 @@ public sealed class ReconciliationTests : IDisposable
     public async Task An_in_doubt_item_of_a_type_the_service_cannot_list_is_held_not_posted_again()
     {
         await using var c = await Connection.StartAsync(Unlimited);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var group = Items.NewGroup();
         var notice = Items.Make("notice", group, group, "Announcement", new JsonObject { ["title"] = "Hi", ["message"] = "Read me" });
         await CrashWhileSending(c, ledger, notice, landed: false);
 
-        var summary = await Run(c, ledger, [new(notice, SendReason.InDoubt)]);
+        var summary = await Run(c, ledger, [notice]);
 
         Assert.Equal(1, summary.InDoubt);
         Assert.Empty(c.Emulator.Actions);
@@ -150,7 +150,7 @@ public sealed class ReconciliationTests : IDisposable
         var photo = _dir.File("site.jpg");
         File.WriteAllBytes(photo, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
         var (items, _) = Items.Photos(photo, 8);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
 
         var summary = await Run(c, ledger, items, concurrency: 8);
 

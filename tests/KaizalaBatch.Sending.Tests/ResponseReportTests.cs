@@ -76,16 +76,15 @@ public sealed class ResponseReportTests : IDisposable
         return loaded.RunFile!;
     }
 
-    private static async Task Send(Connection c, RunFile run, RunLedger ledger)
+    private static async Task Send(Connection c, RunFile run, ILedger ledger)
     {
-        var items = ItemRenderer.Render(run, new RenderOptions(ledger.CreatedAt!.Value), _ => { }, Ct)
-            .Select(i => new ItemToSend(i, SendReason.New)).ToList();
-        var summary = await new BatchRunner(c.Client, ledger, new BatchOptions(3, 0, 4), null, c.Logger).RunAsync(items, null, items.Count, Ct, Ct);
+        var items = ItemRenderer.Render(run, new RenderOptions(ledger.CreatedAt!.Value), _ => { }, Ct).ToList();
+        var summary = await new BatchRunner(c.Client, ledger, new BatchOptions(3, 0, 4), null, c.Logger).RunAsync(Planned.Against(ledger, items), null, null, Ct, Ct);
         Assert.Equal(items.Count, summary.Sent);
     }
 
     /// <summary>A member answers, through the documented call (action_responses.md), from another connector.</summary>
-    private static async Task Respond(Connection c, RunLedger ledger, string action, string group, string actionBodyJson)
+    private static async Task Respond(Connection c, ILedger ledger, string action, string group, string actionBodyJson)
     {
         using var http = new HttpClient();
         using var token = new HttpRequestMessage(HttpMethod.Get, new Uri(c.Emulator.ApiRoot + "/accessToken"));
@@ -112,7 +111,7 @@ public sealed class ResponseReportTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited);
         var g = Groups(4);
         var run = WriteRun(c.Emulator.ApiRoot, g);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         await Send(c, run, ledger);
         await Respond(c, ledger, "survey", g[0], """{"answers":["Yes",["A","C"],5,"Exit clear",{"lt":18.5,"lg":73.8,"n":"Pune"},"2026-01-15"]}""");
         await Respond(c, ledger, "survey", g[0], """{"answers":["No",["A"],7,null,{"latitude":19.0,"longitude":72.8,"name":"Mumbai"},1768435200]}""");
@@ -192,7 +191,7 @@ public sealed class ResponseReportTests : IDisposable
         await using var c = await Connection.StartAsync(Unlimited);
         var g = Groups(4);
         var run = WriteRun(c.Emulator.ApiRoot, g);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         await Send(c, run, ledger);
         await Respond(c, ledger, "survey", g[0], """{"answers":["Yes",null,null,null,null,null]}""");
         await Respond(c, ledger, "survey", g[0], """{"answers":["No",null,null,null,null,null]}""");
@@ -240,7 +239,7 @@ public sealed class ResponseReportTests : IDisposable
             pacing: new PacingOptions(PerMinute: 5, Concurrency: 4) { Window = TimeSpan.FromSeconds(70) }, clientTime: time);
         var g = Groups(6);
         var run = WriteRun(c.Emulator.ApiRoot, g, onlySurvey: true);
-        using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite, time);
+        using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite, time);
         await Drive(time, Send(c, run, ledger));
         await Respond(c, ledger, "survey", g[0], """{"answers":["Yes",null,null,null,null,null]}""");
         await Respond(c, ledger, "survey", g[5], """{"answers":["No",null,null,null,null,null]}""");

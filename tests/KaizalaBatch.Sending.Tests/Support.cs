@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using KaizalaBatch.Api;
 using KaizalaBatch.Emulator;
+using KaizalaBatch.Planning;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
 
@@ -69,4 +70,12 @@ public sealed class Connection : IAsyncDisposable
         await Pacer.DisposeAsync();
         await Emulator.DisposeAsync();
     }
+}
+
+/// <summary>Items as a run hands them to the sender: classified by the plan against the ledger (the one place that
+/// decides what each item needs).</summary>
+public static class Planned
+{
+    public static List<PlannedItem> Against(ILedgerReader ledger, IEnumerable<RenderedItem> items, bool resendChanged = false) =>
+        new Plan(ledger, new PlanOptions(resendChanged)).Classify(items, CancellationToken.None).ToList();
 }

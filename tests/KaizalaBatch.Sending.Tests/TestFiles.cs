@@ -72,7 +72,7 @@ internal static class Items
     public static string NewGroup() => Guid.NewGuid().ToString("D");
 
     /// <summary><paramref name="count"/> Image items to new groups, all with the local file <paramref name="photo"/>; and its content hash.</summary>
-    public static (List<ItemToSend> Items, string Hash) Photos(string photo, int count)
+    public static (List<RenderedItem> Items, string Hash) Photos(string photo, int count)
     {
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(photo)));
         var name = Path.GetFileName(photo);
@@ -80,7 +80,7 @@ internal static class Items
         {
             var group = NewGroup();
             var body = new JsonObject { ["mediaResource"] = new JsonObject { ["file"] = name }, ["caption"] = $"site {i}" };
-            return new ItemToSend(Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, hash, "image/jpeg")]), SendReason.New);
+            return Make("photo", group, group, "Image", body, [new MediaFile("/mediaResource", photo, hash, "image/jpeg")]);
         }).ToList();
         return (items, hash);
     }

@@ -21,9 +21,16 @@ public enum PlanCategory
     Invalid,
 }
 
-/// <summary>One item with its category. <see cref="Send"/>: whether a run would send it (InDoubt items are sent only
-/// after reconciliation finds them absent, so they are not counted here).</summary>
-public sealed record PlannedItem(RenderedItem Item, PlanCategory Category, LedgerEntry? Entry, bool Send);
+/// <summary>One item with the plan's decision, the only place it is made: the sender executes it without asking the
+/// ledger again. <see cref="Send"/>: the run posts it (new, retry, or changed with <c>--resend-changed</c>, within
+/// <c>--limit</c>); an InDoubt item is reconciled first and posted only if the read-back does not find it; an Invalid
+/// item is recorded as invalid and never posted.</summary>
+/// <param name="Entry">What the ledger held for it when planned; null for an item never seen.</param>
+public sealed record PlannedItem(RenderedItem Item, PlanCategory Category, LedgerEntry? Entry, bool Send)
+{
+    /// <summary>Whether a run hands it to the sender at all: to post, to reconcile, or to record as invalid.</summary>
+    public bool TakenByRun => Send || Category is PlanCategory.InDoubt or PlanCategory.Invalid;
+}
 
 /// <summary>How a plan decides which items a run would send.</summary>
 /// <param name="ResendChanged"><c>--resend-changed</c>: Changed items are sent too.</param>

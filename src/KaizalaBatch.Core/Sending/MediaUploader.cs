@@ -9,7 +9,7 @@ namespace KaizalaBatch.Sending;
 
 /// <summary>Uploads each distinct media file once (by content hash) and remembers its mediaResource in the ledger. Items that
 /// need a file while its upload is under way wait for that upload instead of starting another.</summary>
-internal sealed class MediaUploader(KaizalaClient client, RunLedger ledger, ResiliencePipeline<ApiOutcome> retry, ILogger logger)
+internal sealed class MediaUploader(KaizalaClient client, ILedger ledger, ResiliencePipeline<ApiOutcome> retry, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Upload>>> _uploads = new(StringComparer.Ordinal);
 

@@ -31,7 +31,7 @@ internal abstract record Reconciliation
 /// number, created no earlier than its in-doubt attempt (less a skew for clock differences), and not owned by another
 /// item of the ledger. It never guesses between candidates, and a type the service cannot list is never decided here.
 /// </summary>
-internal sealed class Reconciler(KaizalaClient client, RunLedger ledger, string applicationId, TimeSpan skew, ILogger logger)
+internal sealed class Reconciler(KaizalaClient client, ILedger ledger, string applicationId, TimeSpan skew, ILogger logger)
 {
     private readonly SemaphoreSlim _learning = new(1, 1);
     private string? _sender;

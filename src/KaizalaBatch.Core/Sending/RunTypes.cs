@@ -1,25 +1,4 @@
-using KaizalaBatch.Planning;
-
 namespace KaizalaBatch.Sending;
-
-/// <summary>Why the plan hands an item to the sender.</summary>
-public enum SendReason
-{
-    /// <summary>Never sent.</summary>
-    New,
-
-    /// <summary>Failed before; send again.</summary>
-    Retry,
-
-    /// <summary>A request went out and no answer came back: reconcile first, send only if it is not there.</summary>
-    InDoubt,
-
-    /// <summary>Sent before, but its content changed, and the user asked to resend changed items (<c>--resend-changed</c>).</summary>
-    Changed,
-}
-
-/// <summary>One item the plan wants sent, and why.</summary>
-public sealed record ItemToSend(RenderedItem Item, SendReason Reason);
 
 /// <summary>How the run loop behaves (the run file's <c>limits</c>, less the pace, which is the <see cref="Pacer"/>'s).</summary>
 /// <param name="MaxAttempts">Attempts per item over 429, 5xx, timeouts and resets.</param>
@@ -45,7 +24,7 @@ public sealed record BatchOptions(int MaxAttempts = 5, int MaxErrors = 0, int Co
 
 /// <summary>Where a run stands, for a progress bar.</summary>
 /// <param name="Remaining">Items not finished yet, when the total was given; else null.</param>
-public sealed record RunProgress(int Sent, int Reconciled, int Failed, int InDoubt, int Skipped, int InFlight, int? Remaining);
+public sealed record RunProgress(int Sent, int Reconciled, int Failed, int InDoubt, int InFlight, int? Remaining);
 
 /// <summary>Why a run ended before taking every item.</summary>
 public enum StopReason
@@ -69,9 +48,8 @@ public enum StopReason
 /// <param name="Reconciled">Found by the read-back (an earlier attempt had created it) and marked sent without posting again.</param>
 /// <param name="Failed">Refused for good, or attempts exhausted with nothing created.</param>
 /// <param name="InDoubt">Attempts exhausted (or stopped) with the last outcome unknown: the next run reconciles them.</param>
-/// <param name="Skipped">Already sent (unchanged, or changed without <c>--resend-changed</c>).</param>
 /// <param name="Invalid">Handed in with validation errors: recorded as invalid in the ledger, never sent.</param>
-public sealed record ActionSummary(string Action, int Sent, int Reconciled, int Failed, int InDoubt, int Skipped, int Invalid);
+public sealed record ActionSummary(string Action, int Sent, int Reconciled, int Failed, int InDoubt, int Invalid);
 
 /// <summary>The result of a run, for the CLI to print and map to an exit code.</summary>
 /// <param name="NotStarted">Items handed in but never worked on because the run stopped.</param>
@@ -86,11 +64,11 @@ public sealed record RunSummary(IReadOnlyList<ActionSummary> Actions, StopReason
 
     public int InDoubt => Actions.Sum(a => a.InDoubt);
 
-    public int Skipped => Actions.Sum(a => a.Skipped);
-
     public int Invalid => Actions.Sum(a => a.Invalid);
 
     /// <summary>SPEC section 3: 3 when stopped early, 1 when some items failed, stayed in doubt, are invalid or were never
     /// started (the service could not be reached, say), else 0: no run that leaves work undone exits 0.</summary>
-    public int ExitCode => Stopped is not null ? 3 : Failed + InDoubt + Invalid + NotStarted > 0 ? 1 : 0;
+    public int ExitCode => Stopped is not null ? ExitCodes.Stopped
+        : Failed + InDoubt + Invalid + NotStarted > 0 ? ExitCodes.SomeItemsFailed
+        : ExitCodes.Done;
 }

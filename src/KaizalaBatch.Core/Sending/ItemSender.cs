@@ -1,0 +1,275 @@
+using KaizalaBatch.Actions;
+using KaizalaBatch.Api;
+using KaizalaBatch.Ledger;
+using KaizalaBatch.Planning;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace KaizalaBatch.Sending;
+
+/// <summary>Takes one planned item to its end (SPEC sections 2 and 4): records an invalid one, uploads the media, reconciles
+/// an in-doubt one by reading the group back before it ever posts again, marks the ledger in doubt durably before the
+/// request leaves, and retries transient failures with exponential backoff and jitter. Executes the plan's decision; never
+/// asks the ledger what the plan already read.</summary>
+internal sealed class ItemSender
+{
+    private readonly KaizalaClient _client;
+    private readonly ILedger _ledger;
+    private readonly BatchOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<Attempt> _retry;
+    private readonly MediaUploader _media;
+    private readonly Reconciler _reconciler;
+
+    public ItemSender(KaizalaClient client, ILedger ledger, BatchOptions options, TimeProvider time, ILogger logger)
+    {
+        _client = client;
+        _ledger = ledger;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        var backoff = new Backoff(options);
+        _retry = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }.AddRetry(backoff.ForAttempts()).Build();
+        _media = new MediaUploader(client, ledger,
+            new ResiliencePipelineBuilder<ApiOutcome> { TimeProvider = time }.AddRetry(backoff.For<ApiOutcome>(o => o.Result is Transient)).Build(),
+            logger);
+        _reconciler = new Reconciler(client, ledger, client.ApplicationId, options.ReconcileSkew, logger);
+    }
+
+    /// <summary>Where one item stands while it is worked on: whether the ledger holds it in doubt now (known from the plan and
+    /// from this run's own marks, so that settling it needs no read).</summary>
+    internal sealed class Work(PlannedItem planned)
+    {
+        public PlannedItem Planned { get; } = planned;
+
+        public RenderedItem Item => Planned.Item;
+
+        public bool InDoubtInLedger { get; set; } = planned.Category == PlanCategory.InDoubt;
+
+        /// <summary>How the item counts when cut short (aborted, or its ledger write failed): in doubt while the ledger
+        /// says a request may have left; else not started.</summary>
+        public ItemResult CutShort => InDoubtInLedger ? ItemResult.InDoubt : ItemResult.NotStarted;
+    }
+
+    /// <summary>What one attempt came to: done (with a final result) or a transient outcome worth another attempt.</summary>
+    private sealed record Attempt(ItemResult? Done, Transient? Retry);
+
+    public async Task<ItemResult> SendAsync(Work work, CancellationToken stop, CancellationToken abort)
+    {
+        var item = work.Item;
+        if (work.Planned.Category == PlanCategory.Invalid || item.Body is null)
+        {
+            _ledger.MarkInvalid(item, string.Join("; ", item.Errors.Select(e => e.ToString())));
+            return ItemResult.Invalid;
+        }
+
+        Dictionary<string, string>? media;
+        try
+        {
+            (media, var uploadError) = await _media.ResolveAsync(item, stop, abort).ConfigureAwait(false);
+            if (media is null)
+            {
+                _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, uploadError);
+                _ledger.MarkFailedBeforeSending(item, uploadError!); // leaves an in-doubt item in doubt
+            }
+        }
+        catch (KaizalaConnectionException ex)
+        {
+            throw new ConnectionLostException(ItemResult.NotStarted, ex);
+        }
+        if (media is null)
+        {
+            return work.InDoubtInLedger ? ItemResult.InDoubt : ItemResult.Failed;
+        }
+        var request = ActionRequest.For(item, media);
+        var kind = item.PackageId ?? item.ActionType;
+        var title = ReadBackIdentity.TitleOf(kind, request.ActionBody);
+
+        // An earlier run (or crash) left it in doubt: the read-back decides before anything is posted.
+        var unresolved = work.InDoubtInLedger;
+        Attempt last;
+        var requestLeft = false;
+        try
+        {
+            last = await _retry.ExecuteAsync(async _ =>
+            {
+                if (unresolved)
+                {
+                    if (await ReconcileAsync(work, kind, title, abort).ConfigureAwait(false) is { } settled)
+                    {
+                        return settled;
+                    }
+                    unresolved = false;
+                }
+
+                ApiOutcome outcome;
+                var sentNow = false;
+                try
+                {
+                    // The ledger says "in doubt", durably, the moment before the request leaves.
+                    outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
+                    {
+                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow());
+                        sentNow = requestLeft = work.InDoubtInLedger = true;
+                    }).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
+                {
+                    // Stopped while waiting for the pacer or a token: this request never left.
+                    return new Attempt(ItemResult.NotStarted, null);
+                }
+                if (!sentNow)
+                {
+                    // The token could not be had: nothing was posted in this attempt, nothing new is in doubt.
+                    _logger.LogWarning("{Action}/{Key}: no access token: {Error}", item.Action, item.Key, outcome.ToString());
+                    return new Attempt(null, outcome as Transient ?? new Transient(TransientKind.ServerError, outcome.ToString()));
+                }
+                return Record(work, outcome, ref unresolved);
+            }, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
+        {
+            // Stopped between attempts: nothing is in flight for this item.
+            return Settle(work, unresolved, requestLeft, "stopped before the next attempt");
+        }
+        catch (KaizalaConnectionException ex)
+        {
+            // A 401 twice or a refused move: the last request created nothing; earlier unknown outcomes stay in doubt.
+            throw new ConnectionLostException(Settle(work, unresolved, requestLeft, ex.Message), ex);
+        }
+
+        return last.Done switch
+        {
+            ItemResult.NotStarted => Settle(work, unresolved, requestLeft, "stopped before the request left"),
+            { } done => done,
+            _ => Settle(work, unresolved, requestLeft, $"gave up after {_options.MaxAttempts} attempts: {last.Retry}"),
+        };
+    }
+
+    /// <summary>Records the service's answer to a request that left.</summary>
+    private Attempt Record(Work work, ApiOutcome outcome, ref bool unresolved)
+    {
+        var item = work.Item;
+        switch (outcome)
+        {
+            case Accepted accepted:
+                _ledger.MarkSent(item.Action, item.Key, accepted.ReferenceId, accepted.ActionId);
+                work.InDoubtInLedger = false;
+                _logger.LogDebug("{Action}/{Key} sent to group {GroupId}: referenceId {ReferenceId}",
+                    item.Action, item.Key, item.GroupId, accepted.ReferenceId);
+                return new Attempt(ItemResult.Sent, null);
+            case Permanent permanent:
+                _ledger.MarkFailed(item.Action, item.Key, permanent.ToString());
+                work.InDoubtInLedger = false;
+                _logger.LogWarning("{Action}/{Key} refused: {Error}", item.Action, item.Key, permanent.ToString());
+                return new Attempt(ItemResult.Failed, null);
+            default:
+                var transient = (Transient)outcome;
+                unresolved = transient.OutcomeUnknown;
+                _ledger.MarkStillInDoubt(item.Action, item.Key, transient.ToString());
+                _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, transient.ToString());
+                return new Attempt(null, transient);
+        }
+    }
+
+    /// <summary>Reads the group back for an in-doubt item: a final attempt when the read-back settles it (found, held, group
+    /// gone) or a transient failure to retry; null when the Action is certainly not there and the item may be posted.</summary>
+    private async Task<Attempt?> ReconcileAsync(Work work, string kind, string? title, CancellationToken abort)
+    {
+        var item = work.Item;
+        if (!ReadBackIdentity.IsListable(kind) && _options.ResendInDoubt)
+        {
+            _logger.LogWarning("{Action}/{Key}: in doubt, and the service cannot list {Type} actions; posting it again (limits.inDoubt: resend)",
+                item.Action, item.Key, kind);
+            return null;
+        }
+        var entry = work.Planned.Entry;
+        var since = entry?.InDoubtSince ?? _time.GetUtcNow() - TimeSpan.FromDays(1);
+        var found = await _reconciler.FindAsync(item.GroupId, kind, entry?.SentTitle ?? title, since, abort).ConfigureAwait(false);
+        switch (found)
+        {
+            case Reconciliation.Found(var referenceId, var actionId):
+                _ledger.MarkSent(item.Action, item.Key, referenceId, actionId, reconciled: true);
+                work.InDoubtInLedger = false;
+                _logger.LogInformation("{Action}/{Key}: the read-back found it in group {GroupId} (referenceId {ReferenceId}); not sent again",
+                    item.Action, item.Key, item.GroupId, referenceId);
+                return new Attempt(ItemResult.Reconciled, null);
+            case Reconciliation.Undecidable(var reason):
+                _ledger.MarkStillInDoubt(item.Action, item.Key, reason);
+                _logger.LogWarning("{Action}/{Key} stays in doubt: {Reason}", item.Action, item.Key, reason);
+                return new Attempt(ItemResult.InDoubt, null);
+            case Reconciliation.GroupGone(var reason):
+                _ledger.MarkFailed(item.Action, item.Key, reason);
+                work.InDoubtInLedger = false;
+                _logger.LogWarning("{Action}/{Key} failed: {Reason}", item.Action, item.Key, reason);
+                return new Attempt(ItemResult.Failed, null);
+            case Reconciliation.ReadFailed(var failure):
+                return new Attempt(null, failure);
+            default:
+                _logger.LogInformation("{Action}/{Key}: not found in group {GroupId} by the read-back; sending it", item.Action, item.Key, item.GroupId);
+                return null;
+        }
+    }
+
+    /// <summary>Ends an item whose last attempt did not succeed: in doubt while an Action may exist, failed when none can;
+    /// not started (the ledger untouched) when it was not in doubt and no request of it left in this run.</summary>
+    private ItemResult Settle(Work work, bool unresolved, bool requestLeft, string error)
+    {
+        var item = work.Item;
+        if ((!requestLeft && !unresolved) || !work.InDoubtInLedger)
+        {
+            return ItemResult.NotStarted;
+        }
+        if (unresolved)
+        {
+            _ledger.MarkStillInDoubt(item.Action, item.Key, error);
+            return ItemResult.InDoubt;
+        }
+        _ledger.MarkFailed(item.Action, item.Key, error);
+        work.InDoubtInLedger = false;
+        return ItemResult.Failed;
+    }
+
+    /// <summary>Exponential backoff with (seedable) jitter up to maxAttempts.</summary>
+    private sealed class Backoff(BatchOptions options)
+    {
+        private readonly Lock _gate = new();
+        private readonly Random _random = options.JitterSeed is { } seed ? new Random(seed) : new Random();
+
+        private double Jitter()
+        {
+            lock (_gate)
+            {
+                return _random.NextDouble();
+            }
+        }
+
+        public RetryStrategyOptions<T> For<T>(Func<Outcome<T>, bool> retry) => new()
+        {
+            MaxRetryAttempts = options.MaxAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryDelay,
+            MaxDelay = options.MaxRetryDelay,
+            Randomizer = Jitter,
+            ShouldHandle = args => ValueTask.FromResult(retry(args.Outcome)),
+        };
+
+        public RetryStrategyOptions<Attempt> ForAttempts()
+        {
+            var attempts = For<Attempt>(outcome => outcome.Result is { Retry: not null });
+            // After a 429 the pacer already holds every call back for Retry-After; no extra wait on top.
+            attempts.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                args.Outcome.Result?.Retry?.Kind == TransientKind.Throttled ? TimeSpan.Zero : null);
+            return attempts;
+        }
+    }
+}
+
+/// <summary>The connection cannot work any more; carries how the item it hit was settled.</summary>
+internal sealed class ConnectionLostException(ItemResult result, KaizalaConnectionException inner) : Exception(inner.Message, inner)
+{
+    public ItemResult Result { get; } = result;
+}
