@@ -1,5 +1,7 @@
+using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Emulator;
 using KaizalaBatch.RunFiles;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli;
 
@@ -8,18 +10,36 @@ namespace KaizalaBatch.Cli;
 /// beside the ledger (<c>&lt;ledger&gt;.emulator.json</c>), so that a later command (report) finds it, and members answer a
 /// share of the Surveys, Jobs and Polls (seeded), some at once and more over two days, so that <c>report</c> has
 /// something to show.</summary>
-public static class EmbeddedEmulator
+public sealed class EmbeddedEmulator : IEmbeddedServiceFactory
 {
-    /// <summary>Starts the embedded emulator when the run file's connection asks for it; null otherwise.</summary>
-    /// <exception cref="OrganisationFileException">The organisation file is unusable (<see cref="RunInput.Load"/> checks it first).</exception>
-    public static async Task<KaizalaEmulator?> StartAsync(RunFile run)
+    public static EmbeddedEmulator Instance { get; } = new();
+
+    /// <summary>The organisation file is read before anything else happens, so that a mistake in it leaves no trace.</summary>
+    public Diagnostic? Check(RunFile run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (!run.Connection.Emulator)
+        if (run.Connection.EmulatorOrg is not { File: { } file } org)
         {
             return null;
         }
-        return await KaizalaEmulator.StartAsync(Options(run));
+        try
+        {
+            OrganisationFile.Load(file);
+            return null;
+        }
+        catch (OrganisationFileException ex)
+        {
+            return Diagnostic.Error(DiagnosticCodes.FileMissing, $"the organisation file is unusable: {ex.Where}: {ex.Reason}", org.Location);
+        }
+    }
+
+    public async Task<IEmbeddedService> StartAsync(RunFile run) => new Running(await KaizalaEmulator.StartAsync(Options(run)));
+
+    private sealed class Running(KaizalaEmulator emulator) : IEmbeddedService
+    {
+        public Uri ApiRoot => emulator.ApiRoot;
+
+        public ValueTask DisposeAsync() => emulator.DisposeAsync();
     }
 
     /// <summary>The embedded emulator's options for a run file.</summary>

@@ -72,7 +72,7 @@ public sealed class InDoubtE2eTests
 
         var unknownAction = await scenario.CliAsync("resolve", "--as", "not-sent", "--only", "nosuch");
         Assert.True(unknownAction.ExitCode == 2, unknownAction.AllOutput);
-        Assert.Contains("no such action", unknownAction.StdErr, StringComparison.Ordinal);
+        Assert.Contains("has no action 'nosuch'", unknownAction.StdErr, StringComparison.Ordinal);
         var resolve = await scenario.CliAsync("resolve", "--as", "not-sent", "--only", "notice");
         Assert.True(resolve.ExitCode == 0, resolve.AllOutput);
 

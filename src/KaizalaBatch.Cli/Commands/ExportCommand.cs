@@ -1,6 +1,8 @@
 using System.CommandLine;
+using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Reports;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli.Commands;
 
@@ -19,32 +21,16 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            if (LedgerAccess.LoadForReading(parse.GetRequiredValue(runFile), error) is not var (run, ledger))
-            {
-                return ExitCodes.InputUnusable;
-            }
-            using var _ = ledger;
             var exportFormat = parse.GetRequiredValue(format) == "csv" ? ExportFormat.Csv : ExportFormat.Jsonl;
             var target = parse.GetValue(outFile);
-            Stream stream;
-            try
+            var result = LedgerUseCases.Export(parse.GetRequiredValue(runFile), exportFormat,
+                () => target is null ? Console.OpenStandardOutput() : File.Create(target.FullName), target?.FullName ?? "stdout",
+                Host.Quiet, DiagnosticWriter.Printing(error));
+            if (target is not null && result.ExitCode == ExitCodes.Done)
             {
-                stream = target is null ? Console.OpenStandardOutput() : File.Create(target.FullName);
+                output.WriteLine($"export: {Counted.Of(result.Rows, "item")} to {target.FullName}");
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"{target!.FullName}: error: cannot write the export: {ex.Message}");
-                return ExitCodes.InputUnusable;
-            }
-            using (stream)
-            {
-                var rows = LedgerExport.Write(ledger.Exists ? ledger.Export() : [], exportFormat, stream);
-                if (target is not null)
-                {
-                    output.WriteLine($"export: {Counted.Of(rows, "item")} to {target.FullName}");
-                }
-            }
-            return ExitCodes.Done;
+            return result.ExitCode;
         });
         return command;
     }

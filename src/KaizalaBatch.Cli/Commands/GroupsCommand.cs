@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using KaizalaBatch.Api;
 using KaizalaBatch.Cli.Output;
-using KaizalaBatch.Targets;
+using KaizalaBatch.UseCases;
 using Microsoft.Extensions.Logging;
 
 namespace KaizalaBatch.Cli.Commands;
@@ -40,66 +39,21 @@ public static class GroupsCommand
     private static async Task<int> ExecuteAsync(string runFilePath, string? under, bool withMembers, FileInfo? outFile, ILoggerFactory loggers,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var diagnostics = new DiagnosticWriter(error);
-        var run = RunInput.LoadForConnection(runFilePath, diagnostics);
-        if (run is null)
+        var diagnostics = DiagnosticWriter.Printing(error);
+        var result = await GroupsUseCase.ExecuteAsync(runFilePath, new GroupsRequest(under, withMembers), Host.For(loggers), diagnostics, cancellationToken);
+        if (result.Note is { } note)
         {
-            await output.WriteLineAsync($"groups: the run file is unusable ({diagnostics.Errors} errors); nothing was read.");
-            return ExitCodes.InputUnusable;
+            await error.WriteLineAsync(note);
         }
-        var groupId = under is null ? null : Guid.Parse(under).ToString();
-        try
+        if (result.Csv is not { } csv)
         {
-            await using var connection = await ServiceConnection.OpenConnectedAsync(run, loggers, error, cancellationToken);
-            if (connection is null)
+            if (!result.RunUsable)
             {
-                return ExitCodes.InputUnusable;
+                await output.WriteLineAsync($"groups: the run file is unusable ({diagnostics.Errors} errors); nothing was read.");
             }
-            var reader = new GroupReader(connection.Client, run.Limits.MaxAttempts, TimeProvider.System);
-            var groups = await reader.ReadGroupsAsync(groupId, cancellationToken);
-            if (groups.Value is not { } rows)
-            {
-                return await FailedAsync(error, groups.Failure!, groupId);
-            }
-            var csv = new StringWriter { NewLine = "\n" };
-            if (withMembers)
-            {
-                var perGroup = new List<(GroupRow, IReadOnlyList<GroupMember>)>(rows.Count);
-                foreach (var row in rows)
-                {
-                    var read = await reader.ReadMembersAsync(row.GroupId, cancellationToken);
-                    if (read.Value is null)
-                    {
-                        return await FailedAsync(error, read.Failure!, null);
-                    }
-                    perGroup.Add((row, read.Value));
-                }
-                GroupCsv.WriteMembers(perGroup, csv);
-            }
-            else
-            {
-                GroupCsv.WriteGroups(rows, csv);
-            }
-            return await WriteAsync(csv.ToString(), outFile, rows.Count, output, error);
+            return result.ExitCode;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await error.WriteLineAsync("groups stopped; nothing was written.");
-            return ExitCodes.Stopped;
-        }
-    }
-
-    /// <summary>A group that --under names but the connection does not reach is the user's mistake (2); a service that
-    /// would not answer, even after retries, leaves the command unfinished (1). Nothing is written either way.</summary>
-    private static async Task<int> FailedAsync(TextWriter error, ApiOutcome failure, string? under)
-    {
-        if (under is not null && failure is Permanent { Status: 404 })
-        {
-            await error.WriteLineAsync($"error: --under {under}: {((Permanent)failure).Message}. Nothing was written.");
-            return ExitCodes.InputUnusable;
-        }
-        await error.WriteLineAsync($"error: the service did not answer the group calls: {failure}. Nothing was written.");
-        return ExitCodes.SomeItemsFailed;
+        return await WriteAsync(csv, outFile, result.Groups, output, error);
     }
 
     /// <summary>To stdout, or to the file through a temporary one beside it, so that a reader never sees half a file.</summary>

@@ -1,12 +1,9 @@
 using System.CommandLine;
-using System.Text;
 using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Planning;
 using KaizalaBatch.Reports;
-using KaizalaBatch.RunFiles;
-using KaizalaBatch.Targets;
-using Microsoft.Extensions.Logging;
+using KaizalaBatch.UseCases;
 using Spectre.Console;
 
 namespace KaizalaBatch.Cli.Commands;
@@ -27,112 +24,40 @@ public static class PlanCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!parse.GetValue(checkGroups))
-            {
-                return Execute(parse.GetRequiredValue(runFile), parse.GetValue(json), parse.GetValue(html), output, error, cancellationToken);
-            }
             using var loggers = Logging.Create(parse);
-            return await ExecuteAsync(parse.GetRequiredValue(runFile), parse.GetValue(json), parse.GetValue(html), output, error, loggers, cancellationToken);
+            var request = new PlanRequest(parse.GetValue(json)?.FullName, parse.GetValue(html)?.FullName, parse.GetValue(checkGroups));
+            return await ExecuteAsync(parse.GetRequiredValue(runFile), request, Host.For(loggers), output, error, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Shared with <c>run --dry-run</c>: offline, it completes synchronously.</summary>
-    public static int Execute(string runFilePath, FileInfo? json, FileInfo? html, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
-        ExecuteAsync(runFilePath, json, html, output, error, null, cancellationToken).GetAwaiter().GetResult();
-
-    /// <param name="checkGroups">When set, <c>--check-groups</c>: after the offline plan, the online check of the targets.</param>
-    private static async Task<int> ExecuteAsync(string runFilePath, FileInfo? json, FileInfo? html, TextWriter output, TextWriter error,
-        ILoggerFactory? checkGroups, CancellationToken cancellationToken)
-    {
-        var diagnostics = new DiagnosticWriter(error);
-        var run = RunInput.Load(runFilePath, diagnostics);
-        if (run is null)
-        {
-            output.WriteLine($"plan: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}); nothing would be sent.");
-            return ExitCodes.InputUnusable;
-        }
-        using var ledger = LedgerAccess.OpenForReading(run, error);
-        if (ledger is null)
-        {
-            return ExitCodes.InputUnusable;
-        }
-        PlanJsonWriter? jsonWriter = null;
-        try
-        {
-            jsonWriter = json is null ? null : new PlanJsonWriter(File.Create(json.FullName), run.Name);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"{json!.FullName}: error: cannot write the JSON plan: {ex.Message}");
-            return ExitCodes.InputUnusable;
-        }
-        using (jsonWriter)
-        {
-            var preview = html is null ? null : new PreviewCollector();
-            var targets = checkGroups is null ? null : new GroupCheck();
-            var result = PlanPass.Run(run, ledger.Reader(), LedgerAccess.RenderOptions(ledger), new PlanOptions(), diagnostics,
-                planned =>
-                {
-                    jsonWriter?.Write(planned);
-                    preview?.Add(planned);
-                    targets?.Add(planned.Item);
-                },
-                cancellationToken);
-            var counts = result.Plan.CountsByAction;
-            jsonWriter?.Complete(counts, result.InputErrors);
-            if (preview is not null)
-            {
-                try
-                {
-                    using var writer = new StreamWriter(html!.FullName, false, new UTF8Encoding(false));
-                    preview.Write(writer, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    error.WriteLine($"{html!.FullName}: error: cannot write the HTML preview: {ex.Message}");
-                    return ExitCodes.InputUnusable;
-                }
-            }
-            WriteCounts(output, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type), result);
-            WriteReadBackAmbiguities(error, result.Plan);
-            if (targets is not null && result.ExitCode != ExitCodes.InputUnusable)
-            {
-                return await CheckGroupsAsync(run, targets, checkGroups!, output, error, cancellationToken) is { } failed ? failed : result.ExitCode;
-            }
-            return result.ExitCode;
-        }
-    }
-
-    /// <summary><c>--check-groups</c>: null when every target is reachable (and every assignee a member), else the exit code.</summary>
-    private static async Task<int?> CheckGroupsAsync(RunFile run, GroupCheck targets, ILoggerFactory loggers, TextWriter output, TextWriter error,
+    /// <summary>Shared with <c>run --dry-run</c>.</summary>
+    public static async Task<int> ExecuteAsync(string runFilePath, PlanRequest request, UseCaseHost host, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        await using var connection = await ServiceConnection.OpenConnectedAsync(run, loggers, error, cancellationToken);
-        if (connection is null)
+        var diagnostics = DiagnosticWriter.Printing(error);
+        var result = await PlanUseCase.ExecuteAsync(runFilePath, request, host, diagnostics, cancellationToken);
+        diagnostics.WriteOmittedNote(error);
+        if (result.Run is not { } run)
         {
-            return ExitCodes.InputUnusable;
+            output.WriteLine($"plan: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}); nothing would be sent.");
+            return result.ExitCode;
         }
-        var columns = run.Actions.ToDictionary(a => a.Name, a => a.Targets.GroupIdColumn, StringComparer.Ordinal);
-        var reader = new GroupReader(connection.Client, run.Limits.MaxAttempts, TimeProvider.System);
-        var checkedTargets = await targets.CheckAsync(reader, columns, cancellationToken);
-        if (checkedTargets.Value is not { } misses)
+        if (result.Pass is not { } pass)
         {
-            await error.WriteLineAsync($"error: --check-groups could not read the groups: {checkedTargets.Failure}. Nothing would be sent.");
-            return ExitCodes.SomeItemsFailed;
+            return result.ExitCode;
         }
-        var diagnostics = new DiagnosticWriter(error);
-        foreach (var miss in misses)
+        WriteCounts(output, run.Name, pass.Plan.CountsByAction, run.Actions.ToDictionary(a => a.Name, a => a.Type), pass);
+        WriteReadBackAmbiguities(error, pass.Plan);
+        if (result.GroupMisses > 0)
         {
-            diagnostics.Write(miss);
+            output.WriteLine($"check-groups: {result.GroupMisses} input errors (groups out of reach, assignees who are not members): fix them first; nothing would be sent.");
         }
-        if (misses.Count > 0)
+        else if (result.GroupsChecked is { } items)
         {
-            await output.WriteLineAsync($"check-groups: {misses.Count} input errors (groups out of reach, assignees who are not members): fix them first; nothing would be sent.");
-            return ExitCodes.InputUnusable;
+            output.WriteLine($"check-groups: every target group of the {items} valid items is reachable and every Job assignee is a member.");
         }
-        await output.WriteLineAsync($"check-groups: every target group of the {targets.Items} valid items is reachable and every Job assignee is a member.");
-        return null;
+        return result.ExitCode;
     }
 
     private static void WriteCounts(TextWriter output, string runName, IReadOnlyList<KeyValuePair<string, PlanCounts>> counts,

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Responses;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli.Commands;
 
@@ -36,30 +38,29 @@ public static partial class RemindCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var loggers = Logging.Create(parse);
+            using var signals = new StopSignals();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Stop);
             var options = new RemindOptions(
                 parse.GetValue(only) is { Length: > 0 } names ? names.ToHashSet(StringComparer.Ordinal) : null,
                 parse.GetValue(minResponses),
                 ParseDuration(parse.GetRequiredValue(every))!.Value);
-            return await ReadBackSession.RunAsync("remind", parse.GetRequiredValue(runFile), loggers, error, async (run, ledger, service, ct) =>
+            var result = await ReadBackUseCases.RemindAsync(parse.GetRequiredValue(runFile), options, Host.For(loggers), DiagnosticWriter.Printing(error),
+                new ReadBackPrinter(error), stop.Token);
+            if (result.Reminders is { } reminders)
             {
-                if (options.Only?.FirstOrDefault(name => run.Actions.All(a => a.Name != name)) is { } unknown)
-                {
-                    await error.WriteLineAsync($"--only {unknown}: the run file has no action '{unknown}' (it has {string.Join(", ", run.Actions.Select(a => a.Name))}); nothing was sent.");
-                    return ExitCodes.InputUnusable;
-                }
-                var report = new Responses.RolloutReport(run, ledger, service.Client);
-                var plan = report.Prepare(options.Only, ct);
-                var read = await ReadBackSession.ReadAsync(report, plan, refresh: false, error, ct);
-                var result = await new ReminderRound(ledger, service.Client, run.Limits.Concurrency).SendAsync(read, options, ct);
-                await output.WriteLineAsync($"remind: {result.Reminded} reminded; {result.Enough} with {options.MinResponses} or more responses; "
-                    + $"{result.RecentlyReminded} already reminded within {parse.GetValue(every)}"
-                    + (result.Unread > 0 ? $"; {result.Unread} whose responses could not be read" : "") + ".");
-                foreach (var failure in result.Failures)
+                await output.WriteLineAsync($"remind: {reminders.Reminded} reminded; {reminders.Enough} with {options.MinResponses} or more responses; "
+                    + $"{reminders.RecentlyReminded} already reminded within {parse.GetValue(every)}"
+                    + (reminders.Unread > 0 ? $"; {reminders.Unread} whose responses could not be read" : "") + ".");
+                foreach (var failure in reminders.Failures)
                 {
                     await error.WriteLineAsync(failure);
                 }
-                return result.ExitCode;
-            }, cancellationToken);
+            }
+            if (result.Note is { } note)
+            {
+                await error.WriteLineAsync(note);
+            }
+            return result.ExitCode;
         });
         return command;
     }

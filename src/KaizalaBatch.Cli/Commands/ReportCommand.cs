@@ -1,7 +1,7 @@
 using System.CommandLine;
 using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Reports;
-using KaizalaBatch.Responses;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli.Commands;
 
@@ -23,56 +23,25 @@ public static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var loggers = Logging.Create(parse);
-            var files = new[] { (parse.GetValue(csv), "csv"), (parse.GetValue(json), "json"), (parse.GetValue(html), "html") };
-            var doRefresh = parse.GetValue(refresh);
-            return await ReadBackSession.RunAsync("report", parse.GetRequiredValue(runFile), loggers, error, async (run, ledger, service, ct) =>
+            using var signals = new StopSignals();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Stop);
+            var request = new ReportRequest(parse.GetValue(refresh), parse.GetValue(csv)?.FullName, parse.GetValue(json)?.FullName, parse.GetValue(html)?.FullName);
+            var result = await ReadBackUseCases.ReportAsync(parse.GetRequiredValue(runFile), request, Host.For(loggers), DiagnosticWriter.Printing(error),
+                new ReadBackPrinter(error), stop.Token);
+            if (result.Report is { } report)
             {
-                var report = new RolloutReport(run, ledger, service.Client);
-                var plan = report.Prepare(null, ct);
-                var result = await ReadBackSession.ReadAsync(report, plan, doRefresh, error, ct);
-                ReportPrinter.Write(Terminal.Create(output), result);
-                foreach (var (file, kind) in files)
-                {
-                    if (file is not null && !await WriteAsync(result, file, kind, output, error))
-                    {
-                        return ExitCodes.InputUnusable;
-                    }
-                }
-                return result.ExitCode;
-            }, cancellationToken);
+                ReportPrinter.Write(Terminal.Create(output), report);
+            }
+            foreach (var (kind, path) in result.Written)
+            {
+                await output.WriteLineAsync($"report: {kind} written to {path}");
+            }
+            if (result.Note is { } note)
+            {
+                await error.WriteLineAsync(note);
+            }
+            return result.ExitCode;
         });
         return command;
-    }
-
-    private static async Task<bool> WriteAsync(Report report, FileInfo file, string kind, TextWriter output, TextWriter error)
-    {
-        try
-        {
-            await using (var stream = File.Create(file.FullName))
-            {
-                switch (kind)
-                {
-                    case "csv":
-                        ResponseReportFiles.WriteCsv(report, stream);
-                        break;
-                    case "json":
-                        ResponseReportFiles.WriteJson(report, stream);
-                        break;
-                    default:
-                        await using (var writer = new StreamWriter(stream))
-                        {
-                            ResponseReportHtml.Write(writer, report);
-                        }
-                        break;
-                }
-            }
-            await output.WriteLineAsync($"report: {kind} written to {file.FullName}");
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"{file.FullName}: error: cannot write the {kind} report: {ex.Message}");
-            return false;
-        }
     }
 }

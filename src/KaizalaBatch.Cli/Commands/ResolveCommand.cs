@@ -1,6 +1,8 @@
 using System.CommandLine;
 using KaizalaBatch.Ledger;
-using KaizalaBatch.RunFiles;
+using KaizalaBatch.Cli.Output;
+using KaizalaBatch.Diagnostics;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli.Commands;
 
@@ -34,48 +36,25 @@ public static class ResolveCommand
 
     private static int Execute(string runFilePath, Resolution resolution, string? only, string? key, TextWriter output, TextWriter error)
     {
-        var run = RunInput.Load(runFilePath, new Output.DiagnosticWriter(error));
-        if (run is null)
+        var result = LedgerUseCases.Resolve(runFilePath, resolution, only, key, Host.Quiet, DiagnosticWriter.Printing(error));
+        if (result.Run is not { } run || result.ExitCode != ExitCodes.Done)
         {
-            return ExitCodes.InputUnusable;
+            return result.ExitCode;
         }
-        if (only is not null && run.Actions.All(a => a.Name != only))
+        if (result.Settled.Count == 0)
         {
-            error.WriteLine($"{runFilePath}: error: --only {only}: the run file has no such action (it has {string.Join(", ", run.Actions.Select(a => a.Name))}).");
-            return ExitCodes.InputUnusable;
-        }
-        if (!File.Exists(run.LedgerPath))
-        {
-            output.WriteLine($"resolve: {run.Name}: no ledger yet at {run.LedgerPath}; nothing is in doubt.");
+            output.WriteLine(File.Exists(run.LedgerPath)
+                ? $"resolve: nothing in doubt{Filter(only, key)}."
+                : $"resolve: {run.Name}: no ledger yet at {run.LedgerPath}; nothing is in doubt.");
             return ExitCodes.Done;
         }
-        RunLedger ledger;
-        try
+        var word = resolution == Resolution.Sent ? "sent" : "not sent (the next run sends them)";
+        output.WriteLine($"resolve: {Counted.Of(result.Settled.Count, "item")} settled as {word}{Filter(only, key)}:");
+        foreach (var item in result.Settled)
         {
-            ledger = RunLedger.Open(run.LedgerPath, LedgerMode.ReadWrite);
+            output.WriteLine($"  {item.Action}/{item.Key} (group {item.GroupId}, {item.ActionType})");
         }
-        catch (LedgerLockedException ex)
-        {
-            error.WriteLine($"{run.LedgerPath}: error: {ex.Message} Wait for that run to finish; nothing was changed.");
-            return ExitCodes.Stopped;
-        }
-        using (ledger)
-        {
-            var items = ledger.InDoubtItems(only, key);
-            if (items.Count == 0)
-            {
-                output.WriteLine($"resolve: nothing in doubt{Filter(only, key)}.");
-                return ExitCodes.Done;
-            }
-            var settled = ledger.Resolve(only, key, resolution, $"{Environment.UserName}@{Environment.MachineName}");
-            var word = resolution == Resolution.Sent ? "sent" : "not sent (the next run sends them)";
-            output.WriteLine($"resolve: {settled} {(settled == 1 ? "item" : "items")} settled as {word}{Filter(only, key)}:");
-            foreach (var item in items)
-            {
-                output.WriteLine($"  {item.Action}/{item.Key} (group {item.GroupId}, {item.ActionType})");
-            }
-            return ExitCodes.Done;
-        }
+        return ExitCodes.Done;
     }
 
     private static string Filter(string? only, string? key) =>

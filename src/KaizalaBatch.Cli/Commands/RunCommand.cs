@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using KaizalaBatch.Api;
 using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Diagnostics;
-using KaizalaBatch.Emulator;
-using KaizalaBatch.Ledger;
 using KaizalaBatch.Planning;
 using KaizalaBatch.RunFiles;
 using KaizalaBatch.Sending;
+using KaizalaBatch.UseCases;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -45,200 +43,56 @@ public static class RunCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var loggers = Logging.Create(parse);
+            var host = Host.For(loggers);
             if (parse.GetValue(dryRun))
             {
-                return PlanCommand.Execute(parse.GetRequiredValue(runFile), null, null, output, error, cancellationToken);
+                return await PlanCommand.ExecuteAsync(parse.GetRequiredValue(runFile), new PlanRequest(), host, output, error, cancellationToken);
             }
-            var options = new RunRequest(
+            var request = new RunRequest(
                 parse.GetValue(only) is { Length: > 0 } names ? names.ToHashSet(StringComparer.Ordinal) : null,
                 parse.GetValue(limit), parse.GetValue(resendChanged), parse.GetValue(maxErrors));
-            using var loggers = Logging.Create(parse);
-            return await ExecuteAsync(parse.GetRequiredValue(runFile), options, loggers, output, error);
+            var logger = loggers.CreateLogger("kaizala-batch");
+            var diagnostics = DiagnosticWriter.Printing(error);
+            // From here on Ctrl-C is ours: before sending it ends the run at once (exit 3); while sending it stops taking
+            // new items and lets those in flight be recorded.
+            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
+            var observer = new Observer(output, error, logger);
+            var result = await RunUseCase.ExecuteAsync(parse.GetRequiredValue(runFile), request, host, diagnostics, observer, signals.Stop, signals.Abort);
+            diagnostics.WriteOmittedNote(error);
+            if (result.Check is { } check && result.Run is { } run && (result.Summary is not null || result.ExitCode == ExitCodes.Done))
+            {
+                WriteSummary(output, run, check.Plan.CountsByAction.ToDictionary(p => p.Key, p => p.Value), result.Summary, request.ResendChanged);
+            }
+            else if (result.ExitCode == ExitCodes.InputUnusable && result.Check is { InputErrors: > 0 } failed)
+            {
+                await output.WriteLineAsync($"run: {Counted.Of(failed.InputErrors, "input error")}; nothing was sent.");
+            }
+            else if (result.Run is null)
+            {
+                await output.WriteLineAsync($"run: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}); nothing was sent.");
+            }
+            if (result.Note is { } note)
+            {
+                await error.WriteLineAsync(note);
+            }
+            return result.ExitCode;
         });
         return command;
     }
 
-    private sealed record RunRequest(IReadOnlySet<string>? Only, int? Limit, bool ResendChanged, int? MaxErrors);
-
-    private static async Task<int> ExecuteAsync(string runFilePath, RunRequest request, ILoggerFactory loggers, TextWriter output, TextWriter error)
+    /// <summary>Warns of read-back ambiguities before sending, and shows progress while sending.</summary>
+    private sealed class Observer(TextWriter output, TextWriter error, ILogger logger) : IRunObserver
     {
-        var logger = loggers.CreateLogger("kaizala-batch");
-        var diagnostics = new DiagnosticWriter(error);
-        var run = RunInput.Load(runFilePath, diagnostics);
-        if (run is null)
+        public void Checked(PlanPassResult check) => PlanCommand.WriteReadBackAmbiguities(error, check.Plan);
+
+        public Task<RunSummary> SendingAsync(int items, Func<IProgress<RunProgress>?, Task<RunSummary>> send)
         {
-            await output.WriteLineAsync($"run: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}); nothing was sent.");
-            return ExitCodes.InputUnusable;
-        }
-
-        // An existing ledger is locked before anything else, so that a second run is refused at once (exit 3). A first
-        // run creates its ledger only once the input has passed the check: an unusable input leaves no trace.
-        RunLedger? ledger = null;
-        if (File.Exists(run.LedgerPath))
-        {
-            (ledger, var refused) = await OpenForRunAsync(run, error);
-            if (ledger is null)
-            {
-                return refused;
-            }
-        }
-        RunLedger? absent = null;
-        try
-        {
-            var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
-
-            // From here on Ctrl-C is ours: during the first pass it ends the run at once (exit 3) instead of killing it.
-            using var signals = new StopSignals(message => logger.LogWarning("{Message}", message));
-
-            // First pass: validate every row and count, so that an unusable input sends nothing at all.
-            var reader = ledger ?? (absent = RunLedger.Open(run.LedgerPath, LedgerMode.ReadOnly));
-            PlanPassResult check;
-            try
-            {
-                check = PlanPass.Run(run, reader.Reader(), LedgerAccess.RenderOptions(reader, request.Only), planOptions, diagnostics, null, signals.Stop);
-            }
-            catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
-            {
-                await error.WriteLineAsync("run stopped before anything was sent.");
-                return ExitCodes.Stopped;
-            }
-            if (check.ExitCode == ExitCodes.InputUnusable)
-            {
-                await output.WriteLineAsync($"run: {Counted.Of(check.InputErrors, "input error")}; nothing was sent.");
-                return ExitCodes.InputUnusable;
-            }
-            PlanCommand.WriteReadBackAmbiguities(error, check.Plan);
-            var toSend = ToSend(check.Plan.Totals, request);
-            var skipped = check.Plan.CountsByAction.ToDictionary(p => p.Key, p => p.Value);
-            if (toSend == 0 && check.InvalidItems == 0)
-            {
-                WriteSummary(output, run, skipped, null, request.ResendChanged);
-                return ExitCodes.Done;
-            }
-
-            if (ledger is null)
-            {
-                absent!.Dispose();
-                (ledger, var refused) = await OpenForRunAsync(run, error);
-                if (ledger is null)
-                {
-                    return refused;
-                }
-            }
-            // The send pass renders with the ledger's creation time as run.startedAt, as every later run will.
-            var render = LedgerAccess.RenderOptions(ledger, request.Only);
-
-            ServiceConnection service;
-            try
-            {
-                service = await ServiceConnection.OpenAsync(run, loggers);
-            }
-            catch (KaizalaConnectionException ex)
-            {
-                await error.WriteLineAsync($"{runFilePath}: error: {ex.Message}");
-                return ExitCodes.InputUnusable;
-            }
-            await using (service)
-            {
-                var (emulator, client) = (service.Emulator, service.Client);
-                if (emulator is not null)
-                {
-                    logger.LogInformation("Sending to the embedded Kaizala emulator at {Url}", emulator.BaseUrl);
-                }
-                // Ledger writes are synchronous (durable before the request leaves), so each sender holds a pool thread
-                // while its commit waits for the disk. With the pool's default minimum (one thread per core) the senders
-                // starve one another and the pool grows only slowly (bench/send-throughput.sh: 24 s -> 14 s at 64).
-                ThreadPool.GetMinThreads(out var workers, out var completions);
-                ThreadPool.SetMinThreads(Math.Max(workers, run.Limits.Concurrency * 2 + 4), completions);
-
-                // Credentials the token service refuses make the input unusable (exit 2, SPEC section 3), found before
-                // any item is touched. A transient failure here is left to the run, which retries it per item.
-                try
-                {
-                    await client.ConnectAsync(signals.Stop);
-                }
-                catch (KaizalaConnectionException ex)
-                {
-                    await error.WriteLineAsync($"{runFilePath}: error: {ex.Message} Nothing was sent.");
-                    return ExitCodes.InputUnusable;
-                }
-                catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
-                {
-                    await error.WriteLineAsync("run stopped before anything was sent.");
-                    return ExitCodes.Stopped;
-                }
-                var runner = new BatchRunner(client, ledger,
-                    new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency)
-                    {
-                        ResendInDoubt = run.Limits.ResendInDoubt,
-                    },
-                    TimeProvider.System, loggers.CreateLogger<BatchRunner>());
-
-                // Second pass: render again, streaming, into the sender.
-                var plan = new Plan(ledger, planOptions);
-                var items = PlanPass.Items(run, render, new DiagnosticWriter(TextWriter.Null), plan, CancellationToken.None)
-                    .Select(ToItem).OfType<ItemToSend>();
-                var progress = new ProgressReporter(logger, TimeProvider.System, error as LiveLogWriter);
-                var console = Terminal.IsInteractive(output) ? Terminal.Create(output) : null;
-                var total = toSend + check.InvalidItems;
-                var summary = await progress.ShowAsync(console, total,
-                    () => runner.RunAsync(items, progress, total, signals.Stop, signals.Abort));
-                WriteSummary(output, run, skipped, summary, request.ResendChanged);
-                if (summary.StopMessage is { } reason)
-                {
-                    await error.WriteLineAsync($"run stopped: {reason}");
-                }
-                return summary.ExitCode;
-            }
-        }
-        finally
-        {
-            ledger?.Dispose();
-            absent?.Dispose();
+            var progress = new ProgressReporter(logger, TimeProvider.System, error as LiveLogWriter);
+            var console = Terminal.IsInteractive(output) ? Terminal.Create(output) : null;
+            return progress.ShowAsync(console, items, () => send(progress));
         }
     }
-
-    /// <summary>Opens the ledger for this run and takes its lock; null with the exit code when it cannot (3: another run
-    /// holds it; 2: the file cannot be used).</summary>
-    private static async Task<(RunLedger? Ledger, int ExitCode)> OpenForRunAsync(RunFile run, TextWriter error)
-    {
-        try
-        {
-            return (RunLedger.Open(run.LedgerPath, LedgerMode.ReadWrite), ExitCodes.Done);
-        }
-        catch (LedgerLockedException ex)
-        {
-            var holder = ex.Holder is { } h
-                ? $"process {h.ProcessId} on {h.Host}, running since {h.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}"
-                : "another process";
-            await error.WriteLineAsync($"{run.LedgerPath}: error: the ledger is locked by {holder}. Wait for that run to finish; nothing was sent.");
-            return (null, ExitCodes.Stopped);
-        }
-        catch (Exception ex) when (ex is LedgerSchemaException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"{run.LedgerPath}: error: cannot open the ledger: {ex.Message.Split('\n')[0]}");
-            return (null, ExitCodes.InputUnusable);
-        }
-    }
-
-    /// <summary>How many items the run hands to the sender: what the plan marks to send, and every in-doubt item
-    /// (reconciled first, and sent only if the read-back does not find it).</summary>
-    private static int ToSend(PlanCounts totals, RunRequest request)
-    {
-        var sendable = totals.New + totals.Retry + (request.ResendChanged ? totals.Changed : 0);
-        return (request.Limit is { } limit ? Math.Min(limit, sendable) : sendable) + totals.InDoubt;
-    }
-
-    private static ItemToSend? ToItem(PlannedItem planned) => planned.Category switch
-    {
-        PlanCategory.Invalid => new ItemToSend(planned.Item, SendReason.New),
-        PlanCategory.InDoubt => new ItemToSend(planned.Item, SendReason.InDoubt),
-        _ when !planned.Send => null,
-        PlanCategory.New => new ItemToSend(planned.Item, SendReason.New),
-        PlanCategory.Retry => new ItemToSend(planned.Item, SendReason.Retry),
-        PlanCategory.Changed => new ItemToSend(planned.Item, SendReason.Changed),
-        _ => null,
-    };
 
     private static void WriteSummary(TextWriter output, RunFile run, IReadOnlyDictionary<string, PlanCounts> plan, RunSummary? summary, bool resendChanged)
     {

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using KaizalaBatch.Cli.Output;
-using KaizalaBatch.Ledger;
 using KaizalaBatch.Planning;
 using KaizalaBatch.Reports;
+using KaizalaBatch.UseCases;
 using Spectre.Console;
 
 namespace KaizalaBatch.Cli.Commands;
@@ -16,20 +17,19 @@ public static class StatusCommand
         var command = new Command("status", "Show what the run's ledger holds: items per action and state (sent, failed, in-doubt, invalid).") { runFile };
         command.SetAction(parse =>
         {
-            if (LedgerAccess.LoadForReading(parse.GetRequiredValue(runFile), error) is not var (run, ledger))
+            var result = LedgerUseCases.Status(parse.GetRequiredValue(runFile), Host.Quiet, DiagnosticWriter.Printing(error));
+            if (result.Run is not { } run || result.ExitCode != ExitCodes.Done)
             {
-                return ExitCodes.InputUnusable;
+                return result.ExitCode;
             }
-            using var _ = ledger;
-            if (!ledger.Exists)
+            if (result.Ledger is null)
             {
-                output.WriteLine($"status: {run.Name}: no ledger yet at {ledger.Path}; nothing has been sent.");
+                output.WriteLine($"status: {run.Name}: no ledger yet at {run.LedgerPath}; nothing has been sent.");
                 return ExitCodes.Done;
             }
             var states = Enum.GetValues<ItemState>();
-            var counts = ledger.CountByState();
-            var console = Terminal.Create(output);
-            var table = new Table().Title($"status: {Markup.Escape(run.Name)} ({Markup.Escape(ledger.Path)})").Border(TableBorder.Simple);
+            var counts = result.Counts;
+            var table = new Table().Title($"status: {Markup.Escape(run.Name)} ({Markup.Escape(result.Ledger)})").Border(TableBorder.Simple);
             table.AddColumn("action");
             foreach (var state in states)
             {
@@ -37,12 +37,14 @@ public static class StatusCommand
             }
             foreach (var action in counts.Select(c => c.Action).Distinct())
             {
-                table.AddRow([Markup.Escape(action), .. states.Select(s => counts.Where(c => c.Action == action && c.State == s).Sum(c => c.Count).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+                table.AddRow([Markup.Escape(action), .. states.Select(s => N(counts.Where(c => c.Action == action && c.State == s).Sum(c => c.Count)))]);
             }
-            table.AddRow(["[bold]total[/]", .. states.Select(s => counts.Where(c => c.State == s).Sum(c => c.Count).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-            console.Write(table);
+            table.AddRow(["[bold]total[/]", .. states.Select(s => N(counts.Where(c => c.State == s).Sum(c => c.Count)))]);
+            Terminal.Create(output).Write(table);
             return ExitCodes.Done;
         });
         return command;
     }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using KaizalaBatch.Cli.Output;
 using KaizalaBatch.Diagnostics;
-using KaizalaBatch.Planning;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli.Commands;
 
@@ -17,16 +17,13 @@ public static class ValidateCommand
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var diagnostics = new DiagnosticWriter(error);
-            var run = RunInput.Load(parse.GetRequiredValue(runFile), diagnostics);
-            if (run is null)
-            {
-                output.WriteLine($"validate: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")}).");
-                return Task.FromResult(ExitCodes.InputUnusable);
-            }
-            var result = PlanPass.Run(run, ledger: null, new RenderOptions(DateTimeOffset.UtcNow), new PlanOptions(), diagnostics, null, cancellationToken);
-            output.WriteLine($"validate: {run.Name}: {Counted.Of(result.Items, "item")} in {Counted.Of(run.Actions.Count, "action")}, " +
-                $"{result.Items - result.InvalidItems} valid, {result.InvalidItems} invalid; {Counted.Of(result.InputErrors, "input error")}.");
+            var diagnostics = DiagnosticWriter.Printing(error);
+            var result = ValidateUseCase.Execute(parse.GetRequiredValue(runFile), Host.Quiet, diagnostics, cancellationToken);
+            diagnostics.WriteOmittedNote(error);
+            output.WriteLine(result.Run is not { } run
+                ? $"validate: the run file is unusable ({Counted.Of(diagnostics.Errors, "error")})."
+                : $"validate: {run.Name}: {Counted.Of(result.Items, "item")} in {Counted.Of(run.Actions.Count, "action")}, " +
+                  $"{result.Items - result.InvalidItems} valid, {result.InvalidItems} invalid; {Counted.Of(result.InputErrors, "input error")}.");
             return Task.FromResult(result.ExitCode);
         });
         return command;

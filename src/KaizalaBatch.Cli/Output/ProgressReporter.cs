@@ -77,7 +77,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogW
     private static void Update(ProgressTask task, RunProgress p)
     {
         // Remaining counts every item handled, invalid ones included (they have no counter of their own here).
-        task.Value = p.Remaining is { } remaining ? task.MaxValue - remaining : p.Sent + p.Reconciled + p.Failed + p.InDoubt + p.Skipped;
+        task.Value = p.Remaining is { } remaining ? task.MaxValue - remaining : p.Sent + p.Reconciled + p.Failed + p.InDoubt;
         task.Description = string.Create(CultureInfo.InvariantCulture,
             $"sent {p.Sent}  reconciled {p.Reconciled}  failed {p.Failed}  in-doubt {p.InDoubt}  in flight {p.InFlight}");
     }

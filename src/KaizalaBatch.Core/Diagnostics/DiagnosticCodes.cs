@@ -56,4 +56,16 @@ public static class DiagnosticCodes
 
     /// <summary>plan --check-groups: a Job assignee who is not a member of the item's group.</summary>
     public const string NotAMember = "KB6002";
+
+    /// <summary>The service refused the connection (credentials, a plain http URL to a host that is not loopback, ...).</summary>
+    public const string ConnectionRefused = "KB7001";
+
+    /// <summary>Another run holds the ledger (exit 3).</summary>
+    public const string LedgerLocked = "KB7002";
+
+    /// <summary>The ledger cannot be opened or read (not a ledger, a newer schema, permissions).</summary>
+    public const string LedgerUnusable = "KB7003";
+
+    /// <summary>A file the command was asked to write (plan --json/--html, export --out, report files) cannot be written.</summary>
+    public const string OutputUnwritable = "KB7004";
 }

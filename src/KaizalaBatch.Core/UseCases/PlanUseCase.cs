@@ -1,0 +1,121 @@
+using System.Text;
+using KaizalaBatch.Diagnostics;
+using KaizalaBatch.Planning;
+using KaizalaBatch.Reports;
+using KaizalaBatch.RunFiles;
+using KaizalaBatch.Targets;
+
+namespace KaizalaBatch.UseCases;
+
+/// <summary>What <c>plan</c> is asked for besides the counts.</summary>
+/// <param name="JsonPath">Write every item (action, key, group, state, payload, errors) as JSON here.</param>
+/// <param name="HtmlPath">Write the self-contained preview page here.</param>
+/// <param name="CheckGroups">Also check online (paced, sends nothing) that every target group is reachable and every Job
+/// assignee a member; a miss is an input error.</param>
+public sealed record PlanRequest(string? JsonPath = null, string? HtmlPath = null, bool CheckGroups = false);
+
+/// <summary>What <c>plan</c> found. <paramref name="Pass"/> is null when the run file or its ledger is unusable.</summary>
+/// <param name="GroupsChecked">With <see cref="PlanRequest.CheckGroups"/>: how many valid items' targets were checked and
+/// found reachable; null when not asked or not reached.</param>
+/// <param name="GroupMisses">With <see cref="PlanRequest.CheckGroups"/>: targets out of reach and assignees who are not
+/// members (each an input error in the bag).</param>
+public sealed record PlanResult(int ExitCode, RunFile? Run, PlanPassResult? Pass, int? GroupsChecked = null, int GroupMisses = 0);
+
+/// <summary><c>plan</c>: the dry run. Renders and validates every item, classifies it against the ledger (which it only
+/// reads), and optionally writes the JSON plan, the HTML preview, and checks the targets online. Sends nothing.</summary>
+public static class PlanUseCase
+{
+    public static async Task<PlanResult> ExecuteAsync(string runFilePath, PlanRequest request, UseCaseHost host, DiagnosticBag diagnostics,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var run = RunFileInput.Load(runFilePath, host, diagnostics);
+        if (run is null)
+        {
+            return new PlanResult(ExitCodes.InputUnusable, null, null);
+        }
+        using var ledger = LedgerAccess.OpenForReading(run, host, diagnostics);
+        if (ledger is null)
+        {
+            return new PlanResult(ExitCodes.InputUnusable, run, null);
+        }
+        PlanJsonWriter? json = null;
+        if (request.JsonPath is { } jsonPath && !TryCreate(jsonPath, "the JSON plan", diagnostics, path => json = new PlanJsonWriter(File.Create(path), run.Name)))
+        {
+            return new PlanResult(ExitCodes.InputUnusable, run, null);
+        }
+        using (json)
+        {
+            var preview = request.HtmlPath is null ? null : new PreviewCollector();
+            var targets = request.CheckGroups ? new GroupCheck() : null;
+            var pass = PlanPass.Run(run, ledger.Reader(), LedgerAccess.RenderOptions(ledger, host), new PlanOptions(), diagnostics,
+                planned =>
+                {
+                    json?.Write(planned);
+                    preview?.Add(planned);
+                    targets?.Add(planned.Item);
+                },
+                cancellationToken);
+            var counts = pass.Plan.CountsByAction;
+            json?.Complete(counts, pass.InputErrors);
+            if (preview is not null && !TryCreate(request.HtmlPath!, "the HTML preview", diagnostics, path =>
+                {
+                    using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+                    preview.Write(writer, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type));
+                }))
+            {
+                return new PlanResult(ExitCodes.InputUnusable, run, pass);
+            }
+            if (targets is null || pass.ExitCode == ExitCodes.InputUnusable)
+            {
+                return new PlanResult(pass.ExitCode, run, pass);
+            }
+            var (failed, checkedItems, misses) = await CheckGroupsAsync(run, targets, host, diagnostics, cancellationToken);
+            return new PlanResult(failed ?? pass.ExitCode, run, pass, checkedItems, misses);
+        }
+    }
+
+    /// <summary><c>--check-groups</c>: (null, items checked) when every target is reachable and every assignee a member;
+    /// else the exit code.</summary>
+    private static async Task<(int? Failed, int? Checked, int Misses)> CheckGroupsAsync(RunFile run, GroupCheck targets, UseCaseHost host,
+        DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        await using var connection = await ServiceConnection.OpenConnectedAsync(run, host, diagnostics, cancellationToken);
+        if (connection is null)
+        {
+            return (ExitCodes.InputUnusable, null, 0);
+        }
+        var columns = run.Actions.ToDictionary(a => a.Name, a => a.Targets.GroupIdColumn, StringComparer.Ordinal);
+        var reader = new GroupReader(connection.Client, run.Limits.MaxAttempts, host.Time);
+        var checkedTargets = await targets.CheckAsync(reader, columns, cancellationToken);
+        if (checkedTargets.Value is not { } misses)
+        {
+            diagnostics.Add(new Diagnostic(Severity.Warning, DiagnosticCodes.GroupUnreachable,
+                $"--check-groups could not read the groups: {checkedTargets.Failure}. Nothing would be sent.", new SourceLocation(run.Path)));
+            return (ExitCodes.SomeItemsFailed, null, 0);
+        }
+        foreach (var miss in misses)
+        {
+            diagnostics.Add(miss);
+        }
+        return misses.Count > 0 ? (ExitCodes.InputUnusable, null, misses.Count) : (null, targets.Items, 0);
+    }
+
+    /// <summary>Writes an output file; false (with the reason in the bag) when it cannot be written.</summary>
+    internal static bool TryCreate(string path, string what, DiagnosticBag diagnostics, Action<string> write)
+    {
+        var fullPath = Path.GetFullPath(path);
+        try
+        {
+            write(fullPath);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.OutputUnwritable, $"cannot write {what}: {ex.Message}", new SourceLocation(fullPath)));
+            return false;
+        }
+    }
+}

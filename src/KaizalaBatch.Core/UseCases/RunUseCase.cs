@@ -1,0 +1,170 @@
+using KaizalaBatch.Api;
+using KaizalaBatch.Diagnostics;
+using KaizalaBatch.Ledger;
+using KaizalaBatch.Planning;
+using KaizalaBatch.RunFiles;
+using KaizalaBatch.Sending;
+using Microsoft.Extensions.Logging;
+
+namespace KaizalaBatch.UseCases;
+
+/// <summary>What <c>run</c> is asked to do.</summary>
+/// <param name="Only">Send only these actions; null: all.</param>
+/// <param name="Limit">Send at most this many items (in-doubt items are always reconciled).</param>
+/// <param name="ResendChanged">Send again the items whose content changed since they were sent.</param>
+/// <param name="MaxErrors">Stop after this many failed items (0: never); overrides <c>limits.maxErrors</c>.</param>
+public sealed record RunRequest(IReadOnlySet<string>? Only = null, int? Limit = null, bool ResendChanged = false, int? MaxErrors = null);
+
+/// <summary>What <c>run</c> came to.</summary>
+/// <param name="Run">The run file; null when it is unusable.</param>
+/// <param name="Check">The first pass (validation and the plan's counts); null when it did not complete.</param>
+/// <param name="Summary">What the send pass did; null when nothing was handed to it.</param>
+/// <param name="Note">A user-facing line on why the run ended early, when it did; never holds a secret.</param>
+public sealed record RunResult(int ExitCode, RunFile? Run, PlanPassResult? Check, RunSummary? Summary, string? Note = null);
+
+/// <summary>What a host may do while a run goes: show the warnings of the check, and progress while sending.</summary>
+public interface IRunObserver
+{
+    /// <summary>The first pass is done and the input usable; nothing is sent yet.</summary>
+    void Checked(PlanPassResult check)
+    {
+    }
+
+    /// <summary>Wraps the send pass of <paramref name="items"/> items; a host shows progress while <paramref name="send"/> runs.</summary>
+    Task<RunSummary> SendingAsync(int items, Func<IProgress<RunProgress>?, Task<RunSummary>> send) => send(null);
+}
+
+/// <summary><c>run</c>: checks the whole input first (so that an unusable input sends nothing), then renders again,
+/// streaming, and sends every item the plan says to send, within the service's limits, recording each outcome.</summary>
+public static class RunUseCase
+{
+    private sealed class Silent : IRunObserver;
+
+    /// <param name="stop">Stop taking new items; requests in flight finish and are recorded (exit 3).</param>
+    /// <param name="abort">Give up on requests in flight too (their items stay in doubt).</param>
+    public static async Task<RunResult> ExecuteAsync(string runFilePath, RunRequest request, UseCaseHost host, DiagnosticBag diagnostics,
+        IRunObserver? observer, CancellationToken stop, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        observer ??= new Silent();
+        var run = RunFileInput.Load(runFilePath, host, diagnostics);
+        if (run is null)
+        {
+            return new RunResult(ExitCodes.InputUnusable, null, null, null);
+        }
+
+        // An existing ledger is locked before anything else, so that a second run is refused at once (exit 3). A first
+        // run creates its ledger only once the input has passed the check: an unusable input leaves no trace.
+        ILedger? ledger = null;
+        const string Locked = "Wait for that run to finish; nothing was sent.";
+        if (Ledgers.Exists(run.LedgerPath))
+        {
+            (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked);
+            if (ledger is null)
+            {
+                return new RunResult(refused, run, null, null);
+            }
+        }
+        try
+        {
+            var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
+            PlanPassResult check;
+            try
+            {
+                using var reader = ledger is null ? Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time) : null;
+                var plannedAgainst = ledger ?? reader!;
+                check = PlanPass.Run(run, plannedAgainst.Reader(), LedgerAccess.RenderOptions(plannedAgainst, host, request.Only), planOptions,
+                    diagnostics, null, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return new RunResult(ExitCodes.Stopped, run, null, null, "run stopped before anything was sent.");
+            }
+            if (check.ExitCode == ExitCodes.InputUnusable)
+            {
+                return new RunResult(ExitCodes.InputUnusable, run, check, null);
+            }
+            observer.Checked(check);
+            var toSend = ItemsToSend(check.Plan.Totals, request);
+            if (toSend == 0 && check.InvalidItems == 0)
+            {
+                return new RunResult(ExitCodes.Done, run, check, null);
+            }
+            if (ledger is null)
+            {
+                (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked);
+                if (ledger is null)
+                {
+                    return new RunResult(refused, run, check, null);
+                }
+            }
+            return await SendAsync(run, request, host, diagnostics, observer, ledger, check, toSend + check.InvalidItems, stop, abort);
+        }
+        finally
+        {
+            ledger?.Dispose();
+        }
+    }
+
+    private static async Task<RunResult> SendAsync(RunFile run, RunRequest request, UseCaseHost host, DiagnosticBag diagnostics,
+        IRunObserver observer, ILedger ledger, PlanPassResult check, int total, CancellationToken stop, CancellationToken abort)
+    {
+        ServiceConnection service;
+        try
+        {
+            service = await ServiceConnection.OpenAsync(run, host);
+        }
+        catch (KaizalaConnectionException ex)
+        {
+            diagnostics.Add(ServiceConnection.Refused(run, ex, "Nothing was sent."));
+            return new RunResult(ExitCodes.InputUnusable, run, check, null);
+        }
+        await using (service)
+        {
+            // Ledger writes are synchronous (durable before the request leaves), so each sender holds a pool thread while
+            // its commit waits for the disk. With the pool's default minimum (one thread per core) the senders starve one
+            // another and the pool grows only slowly (bench/send-throughput.sh: 24 s -> 14 s at 64).
+            ThreadPool.GetMinThreads(out var workers, out var completions);
+            ThreadPool.SetMinThreads(Math.Max(workers, run.Limits.Concurrency * 2 + 4), completions);
+
+            // Credentials the token service refuses make the input unusable (exit 2, SPEC section 3), found before any item
+            // is touched. A transient failure here is left to the run, which retries it per item.
+            try
+            {
+                await service.Client.ConnectAsync(stop);
+            }
+            catch (KaizalaConnectionException ex)
+            {
+                diagnostics.Add(ServiceConnection.Refused(run, ex, "Nothing was sent."));
+                return new RunResult(ExitCodes.InputUnusable, run, check, null);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return new RunResult(ExitCodes.Stopped, run, check, null, "run stopped before anything was sent.");
+            }
+            var runner = new BatchRunner(service.Client, ledger,
+                new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency)
+                {
+                    ResendInDoubt = run.Limits.ResendInDoubt,
+                },
+                host.Time, host.Loggers.CreateLogger<BatchRunner>());
+
+            // Second pass: render again, streaming, into the sender, with the ledger's creation time as run.startedAt (as
+            // every later run will). The plan's decision per item travels with it; the sender does not re-derive it.
+            var plan = new Plan(ledger, new PlanOptions(request.ResendChanged, request.Limit));
+            var items = PlanPass.Items(run, LedgerAccess.RenderOptions(ledger, host, request.Only), new DiagnosticBag(), plan, CancellationToken.None);
+            var summary = await observer.SendingAsync(total, progress => runner.RunAsync(items, progress, total, stop, abort));
+            return new RunResult(summary.ExitCode, run, check, summary, summary.StopMessage is { } reason ? $"run stopped: {reason}" : null);
+        }
+    }
+
+    /// <summary>How many items the run hands to the sender besides invalid ones: what the plan marks to send, and every
+    /// in-doubt item (reconciled first, and sent only if the read-back does not find it).</summary>
+    private static int ItemsToSend(PlanCounts totals, RunRequest request)
+    {
+        var sendable = totals.New + totals.Retry + (request.ResendChanged ? totals.Changed : 0);
+        return (request.Limit is { } limit ? Math.Min(limit, sendable) : sendable) + totals.InDoubt;
+    }
+}
