@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Diagnostics;
-using KaizalaBatch.Planning;
 using KaizalaBatch.Templating;
 
 namespace KaizalaBatch.Actions;
