@@ -34,6 +34,17 @@ public sealed class ActionRulesTests
         Assert.True(ActionRegistry.Find("custom")!.IsCustom);
     }
 
+    /// <summary>The run file reader takes its type names from the schema and never asks the rules: every name it lets
+    /// through must have rules, and the one it treats as Custom must be the rules' Custom.</summary>
+    [Fact]
+    public void The_schema_names_exactly_the_registered_types()
+    {
+        Assert.Equal(ActionRegistry.Types, KaizalaBatch.RunFiles.SchemaCheck.ActionTypes);
+        Assert.Equal("LetsMeet", KaizalaBatch.RunFiles.SchemaCheck.ActionType(" letsmeet "));
+        Assert.Null(KaizalaBatch.RunFiles.SchemaCheck.ActionType("Quiz"));
+        Assert.Equal(["Custom"], ActionRegistry.Types.Where(t => ActionRegistry.Find(t)!.IsCustom));
+    }
+
     [Fact]
     public void Job_valid_with_default_due_date_and_normalised_phones()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KaizalaBatch.Actions;
 using KaizalaBatch.Planning;
 
 namespace KaizalaBatch.Sending.Tests;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KaizalaBatch.Actions;
 
 namespace KaizalaBatch.Planning;
 

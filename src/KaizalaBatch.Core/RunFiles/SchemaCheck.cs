@@ -16,6 +16,10 @@ internal sealed class SchemaCheck
 
     public static string SchemaText { get; } = ReadSchemaText();
 
+    /// <summary>The action types a run file may name (the schema's <c>type</c> enum), in PascalCase. The action rules
+    /// (<c>ActionRegistry</c>) cover the same names, later in the pipeline; a test keeps the two lists equal.</summary>
+    public static IReadOnlyList<string> ActionTypes { get; } = ReadActionTypes();
+
     private readonly JsonSchema schema;
 
     /// <summary>Each action type's body definition, selected as the schema's own <c>if type matches then body is</c>
@@ -45,6 +49,28 @@ internal sealed class SchemaCheck
             result.Add((new Regex(pattern, RegexOptions.CultureInvariant), reference["#/definitions/".Length..]));
         }
         return result;
+    }
+
+    /// <summary>The PascalCase type <paramref name="written"/> names (in any case, surrounding spaces ignored), or null
+    /// for a type the schema does not know.</summary>
+    public static string? ActionType(string written)
+    {
+        var trimmed = written.Trim();
+        foreach (var type in ActionTypes)
+        {
+            if (string.Equals(type, trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static string[] ReadActionTypes()
+    {
+        using var document = JsonDocument.Parse(SchemaText);
+        var type = document.RootElement.GetProperty("properties").GetProperty("actions").GetProperty("items").GetProperty("properties").GetProperty("type");
+        return type.GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
     private static string ReadSchemaText()
@@ -153,7 +179,7 @@ internal sealed class SchemaCheck
             ValidationErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
             ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}{KnownKeys(error)}",
             ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotInEnumeration when property == "type" =>
-                $"'{path}' must be one of {string.Join(", ", Actions.ActionRegistry.Types)}{given}{Suggestion.DidYouMean(error.Token?.ToString() ?? "", Actions.ActionRegistry.Types)}",
+                $"'{path}' must be one of {string.Join(", ", ActionTypes)}{given}{Suggestion.DidYouMean(error.Token?.ToString() ?? "", ActionTypes)}",
             ValidationErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
                 $"'{path}' must be written as ${{env:NAME}}: secrets never live in the run file",
             ValidationErrorKind.StringExpected => $"'{path}' must be a string{given}",

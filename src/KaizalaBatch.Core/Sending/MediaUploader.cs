@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KaizalaBatch.Actions;
 using KaizalaBatch.Api;
 using KaizalaBatch.Ledger;
 using KaizalaBatch.Planning;

@@ -1,9 +1,16 @@
-using System.Text.Json.Nodes;
 using KaizalaBatch.Api;
 using KaizalaBatch.Diagnostics;
-using KaizalaBatch.Planning;
 
 namespace KaizalaBatch.Targets;
+
+/// <summary>One valid item as the group check sees it: the group it goes to, where it came from, and whom it assigns.</summary>
+/// <param name="Action">The run file's action name.</param>
+/// <param name="GroupId">The target group's GUID.</param>
+/// <param name="File">The CSV file the item came from, as the run file names it.</param>
+/// <param name="FirstLine">The line of the CSV file where the item's first row starts; 0 when unknown.</param>
+/// <param name="FirstRow">The item's first CSV data row, or null.</param>
+/// <param name="Assignees">A Job's <c>assignedTo</c> numbers (normalised by the Job rules); empty for other types.</param>
+public sealed record GroupTarget(string Action, string GroupId, string File, long FirstLine, long? FirstRow, IReadOnlyList<string> Assignees);
 
 /// <summary>
 /// <c>plan --check-groups</c>: before anything is sent, checks online that every item's group is one the connection
@@ -12,16 +19,13 @@ namespace KaizalaBatch.Targets;
 /// </summary>
 public sealed class GroupCheck
 {
-    private readonly List<RenderedItem> items = [];
+    private readonly List<GroupTarget> items = [];
 
-    /// <summary>Takes note of a valid item (invalid ones are reported by the plan already).</summary>
-    public void Add(RenderedItem item)
+    /// <summary>Takes note of a valid item's target (the plan has reported the invalid ones already).</summary>
+    public void Add(GroupTarget item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (item.IsValid)
-        {
-            items.Add(item);
-        }
+        items.Add(item);
     }
 
     /// <summary>How many items were taken note of.</summary>
@@ -48,15 +52,15 @@ public sealed class GroupCheck
         var members = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in items)
         {
-            var at = new SourceLocation(item.File ?? "", item.FirstLine > 0 ? (int)item.FirstLine : null,
-                Row: item.Rows.Count > 0 ? item.Rows[0] : null, Field: groupIdColumn.GetValueOrDefault(item.Action));
+            var at = new SourceLocation(item.File, item.FirstLine > 0 ? (int)item.FirstLine : null,
+                Row: item.FirstRow, Field: groupIdColumn.GetValueOrDefault(item.Action));
             if (!reachable.TryGetValue(item.GroupId, out var group))
             {
                 errors.Add(Diagnostic.Error(DiagnosticCodes.GroupUnreachable,
                     $"action '{item.Action}': group {item.GroupId} is not one the connection reaches (it is not among the {groups.Count} groups the service lists for it)", at));
                 continue;
             }
-            var assignees = Assignees(item);
+            var assignees = item.Assignees;
             if (assignees.Count == 0)
             {
                 continue;
@@ -80,12 +84,6 @@ public sealed class GroupCheck
         }
         return new(errors, null);
     }
-
-    /// <summary>A Job's <c>assignedTo</c> numbers (already normalised by the Job rules); none for other types.</summary>
-    private static List<string> Assignees(RenderedItem item) =>
-        item.ActionType == "Job" && item.Body?["assignedTo"] is JsonArray list
-            ? list.Select(n => n?.ToString()).OfType<string>().ToList()
-            : [];
 
     /// <summary>A number as digits with its leading +, so that "+91 96520 00000" and "+919652000000" match.</summary>
     private static string Phone(string text) =>

@@ -1,35 +1,20 @@
-using System.Collections;
-using System.Globalization;
-using System.Numerics;
 using System.Text.Json.Nodes;
 using KaizalaBatch.Diagnostics;
-using KaizalaBatch.RunFiles;
 using KaizalaBatch.Targets;
 using Scriban;
-using Scriban.Parsing;
-using Token = KaizalaBatch.RunFiles.Token;
 using Scriban.Runtime;
 using Scriban.Syntax;
 
 namespace KaizalaBatch.Templating;
-
-/// <summary>What a template sees about the run: <c>run.name</c>, <c>run.startedAt</c>, <c>vars</c>, and the
-/// phone country code for <c>phones</c>.</summary>
-public sealed record TemplateGlobals(string RunName, DateTimeOffset StartedAt, MappingToken? Vars, string? CountryCode);
 
 /// <summary>Renders compiled values for one action, row after row. One Scriban <see cref="TemplateContext"/> is
 /// built per action and reused for every row (it is not thread-safe; use one scope per thread): the globals
 /// (<c>vars</c>, <c>run</c>, <c>phones</c>) are read-only, and each item gets a fresh scratch scope holding
 /// <c>row</c>, <c>rows</c> and <c>index</c>, where anything a template assigns also lands, so that nothing leaks
 /// from one row into the next. Sandbox: <c>include</c> is refused, loops and recursion are bounded, and no
-/// function reaches the environment, the file system or the network.</summary>
-public sealed class TemplateScope
+/// function reaches the environment, the file system or the network (TemplateScope.Sandbox.cs).</summary>
+public sealed partial class TemplateScope
 {
-    public const int LoopLimit = 10_000;
-    public const int RecursiveLimit = 64;
-    public const int OutputLimit = 1_000_000;
-    private const int MaxDepth = 64;
-
     private readonly ScriptObject globals;
     private readonly ScriptObject scratch = new(8);
     private readonly ScriptArray singleRow = new(1);
@@ -45,52 +30,11 @@ public sealed class TemplateScope
         ArgumentNullException.ThrowIfNull(run);
         CountryCode = run.CountryCode;
         startedAt = run.StartedAt.UtcDateTime;
-        globals = new ScriptObject();
-        var runObject = new ScriptObject
-        {
-            ["name"] = run.RunName,
-            ["startedAt"] = run.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-        };
-        globals.SetValue("run", runObject, true);
-        globals.SetValue("vars", run.Vars is null ? new ScriptObject() : ToScript(run.Vars), true);
-        globals.Import("phones", new Func<object?, ScriptArray>(Phones));
-        globals.SetReadOnly("phones", true);
+        globals = run.ToScriptObject();
         context = CreateContext();
     }
 
     public string? CountryCode { get; }
-
-    private TemplateContext CreateContext()
-    {
-        var created = new TemplateContext
-        {
-            LoopLimit = LoopLimit,
-            LoopLimitQueryable = LoopLimit,
-            RecursiveLimit = RecursiveLimit,
-            OutputLimit = OutputLimit,
-            // Scriban truncates by default; a silently cut body would be sent as if it were right.
-            OnOutputLimit = ScriptLimitBehavior.Throw,
-            OnStringLimit = ScriptLimitBehavior.Throw,
-            TemplateLoader = new RefusingTemplateLoader(),
-            StrictVariables = false,
-            EnableRelaxedMemberAccess = true,
-            MemberRenamer = member => member.Name,
-        };
-        // date.now would make a template's output, and so its content hash, change on every run: it gives
-        // run.startedAt instead (see RenderOptions.StartedAt).
-        if (created.BuiltinObject["date"] is ScriptObject date)
-        {
-            foreach (var name in new[] { "now", "utc_now" })
-            {
-                date.SetReadOnly(name, false);
-                date.Remove(name);
-                date.Import(name, new Func<DateTime>(() => startedAt));
-            }
-        }
-        created.PushGlobal(globals);
-        created.PushGlobal(scratch);
-        return created;
-    }
 
     /// <summary>Points the scope at the next item. Render errors go to <paramref name="itemErrors"/> with
     /// <paramref name="location"/> (the CSV file and row) and <paramref name="description"/> in the message (an
@@ -283,160 +227,6 @@ public sealed class TemplateScope
         return new RenderFailure();
     }
 
-    /// <summary>The template function <c>phones</c>: a cell (or a list of cells) split on ; , | and whitespace,
-    /// each number normalised to +digits with the run's default country code.</summary>
-    private ScriptArray Phones(object? value)
-    {
-        var result = new ScriptArray();
-        switch (value)
-        {
-            case null:
-                break;
-            case string text:
-                foreach (var number in PhoneNumbers.Split(text, CountryCode))
-                {
-                    result.Add(number);
-                }
-                break;
-            case IEnumerable list:
-                foreach (var item in list)
-                {
-                    foreach (var number in PhoneNumbers.Split(Convert.ToString(item, CultureInfo.InvariantCulture), CountryCode))
-                    {
-                        result.Add(number);
-                    }
-                }
-                break;
-            default:
-                foreach (var number in PhoneNumbers.Split(Convert.ToString(value, CultureInfo.InvariantCulture), CountryCode))
-                {
-                    result.Add(number);
-                }
-                break;
-        }
-        return result;
-    }
-
-    /// <summary>A Scriban result as JSON: integers as 64-bit integers, other numbers as doubles (decimals kept),
-    /// lists as arrays, objects (a row, a script object, a dictionary) as objects.</summary>
-    private JsonNode? ToJson(object? value, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            throw Fail(new InvalidOperationException($"the value nests deeper than {MaxDepth} levels"), itemLocation);
-        }
-        switch (value)
-        {
-            case null:
-                return null;
-            case string s:
-                return JsonValue.Create(s);
-            case bool b:
-                return JsonValue.Create(b);
-            case int or long or short or byte or sbyte or uint or ushort:
-                return JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-            case ulong u:
-                return u <= long.MaxValue ? JsonValue.Create((long)u) : JsonValue.Create((decimal)u);
-            case double d:
-                return double.IsFinite(d) ? JsonValue.Create(d) : JsonValue.Create(d.ToString(CultureInfo.InvariantCulture));
-            case float f:
-                return double.IsFinite(f) ? JsonValue.Create((double)f) : JsonValue.Create(f.ToString(CultureInfo.InvariantCulture));
-            case decimal m:
-                return JsonValue.Create(m);
-            case BigInteger big:
-                return big >= long.MinValue && big <= long.MaxValue ? JsonValue.Create((long)big) : JsonValue.Create(big.ToString(CultureInfo.InvariantCulture));
-            case DateTime time:
-                return JsonValue.Create(time.ToString("o", CultureInfo.InvariantCulture));
-            case DateTimeOffset offset:
-                return JsonValue.Create(offset.ToString("o", CultureInfo.InvariantCulture));
-            case JsonNode node:
-                return node.DeepClone();
-            case RowScriptObject row:
-                var rowObject = new JsonObject();
-                for (var i = 0; i < row.Row.Columns.Count; i++)
-                {
-                    rowObject[row.Row.Columns.Names[i]] = row.Row.Values[i];
-                }
-                return rowObject;
-            case ScriptArray or IList:
-                return ToJsonArray((IEnumerable)value, depth);
-            case IScriptObject script:
-                var obj = new JsonObject();
-                foreach (var member in script.GetMembers())
-                {
-                    if (script.TryGetValue(context, new SourceSpan(), member, out var memberValue) && memberValue is not IScriptCustomFunction)
-                    {
-                        obj[member] = ToJson(memberValue, depth + 1);
-                    }
-                }
-                return obj;
-            case IDictionary dictionary:
-                var fromDictionary = new JsonObject();
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    fromDictionary[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = ToJson(entry.Value, depth + 1);
-                }
-                return fromDictionary;
-            case IEnumerable list:
-                return ToJsonArray(list, depth);
-            default:
-                return JsonValue.Create(context.ObjectToString(value));
-        }
-    }
-
-    private JsonArray ToJsonArray(IEnumerable list, int depth)
-    {
-        var array = new JsonArray();
-        var count = 0;
-        foreach (var item in list)
-        {
-            if (++count > LoopLimit)
-            {
-                throw Fail(new InvalidOperationException($"the list has more than {LoopLimit} items"), itemLocation);
-            }
-            array.Add(ToJson(item, depth + 1));
-        }
-        return array;
-    }
-
-    private static object ToScript(Token token) => token switch
-    {
-        MappingToken mapping => ToScriptObject(mapping),
-        SequenceToken sequence => new ScriptArray(sequence.Items.Select(ToScriptOrNull)),
-        StringToken text => text.Value,
-        LiteralToken { Value: null } => null!,
-        LiteralToken literal when literal.Value!.TryGetValue<bool>(out var b) => b,
-        LiteralToken literal when literal.Value!.TryGetValue<long>(out var l) => l,
-        LiteralToken literal when literal.Value!.TryGetValue<double>(out var d) => d,
-        LiteralToken literal => literal.Text,
-        _ => throw new InvalidOperationException($"unknown token {token.GetType().Name}"),
-    };
-
-    private static object? ToScriptOrNull(Token token) => token is LiteralToken { Value: null } ? null : ToScript(token);
-
-    private static ScriptObject ToScriptObject(MappingToken mapping)
-    {
-        var obj = new ScriptObject();
-        foreach (var entry in mapping.Entries)
-        {
-            obj.SetValue(entry.Key.Value, ToScriptOrNull(entry.Value), true);
-        }
-        return obj;
-    }
-
     /// <summary>Thrown inside the scope to unwind one item's rendering after its error has been recorded.</summary>
     private sealed class RenderFailure : Exception;
-
-    /// <summary>Templates may not include other files.</summary>
-    private sealed class RefusingTemplateLoader : ITemplateLoader
-    {
-        public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) =>
-            throw new ScriptRuntimeException(callerSpan, $"include '{templateName}' is not allowed: templates cannot read files");
-
-        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
-            throw new ScriptRuntimeException(callerSpan, "include is not allowed: templates cannot read files");
-
-        public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
-            throw new ScriptRuntimeException(callerSpan, "include is not allowed: templates cannot read files");
-    }
 }
