@@ -4,14 +4,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KaizalaBatch.Api;
 
 /// <summary>The Kaizala REST client (REFERENCE.md): access tokens and their renewal, the endpoint the token service names and any
-/// 308 move of it, refresh-token rotation, and every call through the shared <see cref="Pacer"/>. Calls answer with an
+/// 308 move of it, refresh-token rotation, and every call through the shared <see cref="ICallGate"/>. Calls answer with an
 /// <see cref="ApiOutcome"/>; only a connection that cannot work at all throws (<see cref="KaizalaConnectionException"/>).</summary>
 public sealed partial class KaizalaClient : IDisposable
 {
@@ -20,7 +19,7 @@ public sealed partial class KaizalaClient : IDisposable
     private const int MaxReadBackPageSize = 1600;
 
     private readonly KaizalaClientOptions _options;
-    private readonly Pacer _pacer;
+    private readonly ICallGate _gate;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
@@ -33,13 +32,13 @@ public sealed partial class KaizalaClient : IDisposable
 
     private sealed record AccessToken(Secret Value, DateTimeOffset RenewAt, long Generation);
 
-    public KaizalaClient(KaizalaClientOptions options, Pacer pacer, TimeProvider? time = null, ILogger? logger = null)
+    public KaizalaClient(KaizalaClientOptions options, ICallGate gate, TimeProvider? time = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pacer);
+        ArgumentNullException.ThrowIfNull(gate);
         EnsureAllowed(options.ApiRoot);
         _options = options;
-        _pacer = pacer;
+        _gate = gate;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _refreshToken = LoadRefreshToken(options, _logger);
@@ -47,7 +46,7 @@ public sealed partial class KaizalaClient : IDisposable
         {
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = Math.Max(pacer.Options.Concurrency, 1) + 1,
+            MaxConnectionsPerServer = Math.Max(gate.Concurrency, 1) + 1,
             UseCookies = false,
         })
         {
@@ -273,10 +272,10 @@ public sealed partial class KaizalaClient : IDisposable
     private async Task<(HttpStatusCode? Status, object? Response)> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken,
         CancellationToken stopWaiting, Action? beforeSend = null)
     {
-        CallPermit permit;
+        ICallPermit permit;
         using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopWaiting))
         {
-            permit = await _pacer.AcquireAsync(waiting.Token).ConfigureAwait(false);
+            permit = await _gate.AcquireAsync(waiting.Token).ConfigureAwait(false);
         }
         using var held = permit;
         beforeSend?.Invoke();
