@@ -283,7 +283,7 @@ public sealed partial class BatchRunnerTests : IDisposable
     public async Task A_connection_that_stops_working_stops_the_run_and_records_nothing_false()
     {
         // Every access token is dead on arrival: the first POST meets a 401, the renewed token another: fatal.
-        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = ClientTests.EveryLookAMinuteLater() });
+        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = Clocks.EveryLookAMinuteLater() });
         var items = Surveys(6);
         using var ledger = RunLedger.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(concurrency: 1));

@@ -3,6 +3,7 @@ using KaizalaBatch.Api;
 using KaizalaBatch.Emulator;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KaizalaBatch.Sending.Tests;
 
@@ -69,4 +70,11 @@ public sealed class Connection : IAsyncDisposable
         await Pacer.DisposeAsync();
         await Emulator.DisposeAsync();
     }
+}
+
+/// <summary>Clocks for the emulator that tests share.</summary>
+public static class Clocks
+{
+    /// <summary>A service clock that moves a minute whenever it is read: every token it issues has expired when next shown.</summary>
+    public static FakeTimeProvider EveryLookAMinuteLater() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMinutes(1) };
 }
