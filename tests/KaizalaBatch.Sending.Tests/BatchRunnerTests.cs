@@ -283,7 +283,7 @@ public sealed partial class BatchRunnerTests : IDisposable
     public async Task A_connection_that_stops_working_stops_the_run_and_records_nothing_false()
     {
         // Every access token is dead on arrival: the first POST meets a 401, the renewed token another: fatal.
-        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = ClientTests.EveryLookAMinuteLater() });
+        await using var c = await Connection.StartAsync(Unlimited with { TokenLifetime = TimeSpan.FromSeconds(1), Time = Clocks.EveryLookAMinuteLater() });
         var items = Surveys(6);
         using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite);
         var summary = await Run(c, ledger, items, Fast(concurrency: 1));
@@ -421,15 +421,10 @@ public sealed partial class BatchRunnerTests : IDisposable
             clientTime: time,
             configure: o => o with { RefreshTokenFile = tokenFile });
         var items = Surveys(12);
-        var accessTokens = new HashSet<string>();
         using (var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite))
         {
             var summary = await Run(c, ledger, items, Fast(maxAttempts: 12, concurrency: 1), new SyncProgress(p =>
             {
-                if (c.Client.CurrentAccessToken is { } token)
-                {
-                    accessTokens.Add(token.Reveal());
-                }
                 if (p.InFlight == 0)
                 {
                     time.Advance(TimeSpan.FromSeconds(60));
@@ -438,8 +433,10 @@ public sealed partial class BatchRunnerTests : IDisposable
             Assert.True(12 == summary.Sent + summary.Reconciled, $"{summary}\n{c.Logger.All}");
         }
         Assert.True(File.Exists(tokenFile), "the refresh token should have rotated during the run");
-        Assert.True(accessTokens.Count >= 5, "the access token should have been renewed many times");
-        var secrets = accessTokens.Concat([Connection.AppSecret, Connection.RefreshToken, File.ReadAllText(tokenFile)]).ToList();
+        // The emulator is the witness: every access token (and successor refresh token) it handed out.
+        var issued = c.Emulator.IssuedSecrets;
+        Assert.True(c.Logger.Count("Access token obtained") >= 5, "the access token should have been renewed many times");
+        var secrets = issued.Concat([Connection.AppSecret, Connection.RefreshToken, File.ReadAllText(tokenFile)]).ToList();
         var ledgerBytes = Encoding.UTF8.GetString(File.ReadAllBytes(LedgerPath))
             + (File.Exists(LedgerPath + "-wal") ? Encoding.UTF8.GetString(File.ReadAllBytes(LedgerPath + "-wal")) : "");
         var logs = c.Logger.All;

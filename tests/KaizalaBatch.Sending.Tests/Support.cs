@@ -4,6 +4,7 @@ using KaizalaBatch.Emulator;
 using KaizalaBatch.Planning;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KaizalaBatch.Sending.Tests;
 
@@ -78,4 +79,11 @@ public static class Planned
 {
     public static List<PlannedItem> Against(ILedgerReader ledger, IEnumerable<RenderedItem> items, bool resendChanged = false) =>
         new Plan(ledger, new PlanOptions(resendChanged)).Classify(items, CancellationToken.None).ToList();
+}
+
+/// <summary>Clocks for the emulator that tests share.</summary>
+public static class Clocks
+{
+    /// <summary>A service clock that moves a minute whenever it is read: every token it issues has expired when next shown.</summary>
+    public static FakeTimeProvider EveryLookAMinuteLater() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMinutes(1) };
 }

@@ -82,7 +82,7 @@ public sealed partial class KaizalaClient
     }
 
     private Task<ApiOutcome> ReadGroupCallAsync(string relative, CancellationToken cancellationToken) =>
-        CallAsync(HttpMethod.Get, relative, null, cancellationToken, default, null);
+        CallAsync(HttpMethod.Get, relative, null, cancellationToken);
 }
 
 /// <summary>Reading the group answers (file-local, so the client's other parts may use these names freely).</summary>

@@ -1,54 +1,8 @@
 using System.Threading.RateLimiting;
+using KaizalaBatch.Api;
 using Microsoft.Extensions.Logging;
 
 namespace KaizalaBatch.Sending;
-
-/// <summary>How fast the connector may call the service (SPEC section 4).</summary>
-/// <param name="PerMinute">Calls in any window of <see cref="Window"/>; 0 means unlimited.</param>
-/// <param name="Concurrency">Requests in flight at most.</param>
-public sealed record PacingOptions(int PerMinute = 100, int Concurrency = 4)
-{
-    /// <summary>The window <see cref="PerMinute"/> counts over: the service's minute. It is counted from when each call's
-    /// answer came (or it gave up), not from when it started: the service counted the call on arrival, at some instant
-    /// between the two, so a call started a window after the answer of the oldest call in the window can never meet it in
-    /// the service's window, whatever the network delays. (A fixed margin on start times instead, say 61 s, capped a
-    /// long run at 98.4% of the limit and was still not safe against a delay of more than its second.)</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
-}
-
-/// <summary>A permission to make one call: disposing it frees the concurrency slot.</summary>
-public sealed class CallPermit : IDisposable
-{
-    private RateLimitLease? _lease;
-    private readonly Action? _ended;
-    private readonly Action<TimeSpan>? _throttled;
-
-    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt, Action? ended, Action<TimeSpan>? throttled)
-    {
-        _lease = lease;
-        StartedAt = startedAt;
-        _ended = ended;
-        _throttled = throttled;
-    }
-
-    /// <summary>When the call was let through; the instant the pacer counted it.</summary>
-    public DateTimeOffset StartedAt { get; }
-
-    /// <summary>The service answered this call 429 with <paramref name="retryAfter"/>: every call waits that long (see
-    /// <see cref="Pacer.Pause"/>), and the first such answer teaches the pacer the service's pace (see <see cref="Pacer"/>).
-    /// Call it before disposing the permit.</summary>
-    public void Throttled(TimeSpan retryAfter) => _throttled?.Invoke(retryAfter);
-
-    /// <summary>The call is over (answered, failed or given up): its place in the window now runs out a window from now.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _lease, null) is { } lease)
-        {
-            _ended?.Invoke();
-            lease.Dispose();
-        }
-    }
-}
 
 /// <summary>The one gate every HTTP call of a connector passes (token, media, read-back, actions):
 /// at most <see cref="PacingOptions.Concurrency"/> in flight, never more than <see cref="PacingOptions.PerMinute"/> in any
@@ -63,7 +17,7 @@ public sealed class CallPermit : IDisposable
 /// (another run a moment ago): the service's oldest call then leaves that window before the pacer's oldest does.</para></summary>
 /// <remarks>The framework's rate limiters replenish on their own timers and cannot run on a <see cref="TimeProvider"/>,
 /// so the window is kept here; the concurrency cap is the framework's <see cref="ConcurrencyLimiter"/>.</remarks>
-public sealed class Pacer : IAsyncDisposable
+public sealed class Pacer : ICallGate, IAsyncDisposable
 {
     private readonly PacingOptions _options;
     private readonly TimeProvider _time;
@@ -95,6 +49,8 @@ public sealed class Pacer : IAsyncDisposable
     }
 
     public PacingOptions Options => _options;
+
+    int ICallGate.Concurrency => _options.Concurrency;
 
     /// <summary>The service's pace as measured at its first 429 (calls in a window), when lower than
     /// <see cref="PacingOptions.PerMinute"/>; null until then.</summary>
@@ -156,6 +112,10 @@ public sealed class Pacer : IAsyncDisposable
             throw;
         }
     }
+
+    // The client sees only the gate; the pacer's own callers keep the concrete permit (its StartedAt).
+    async ValueTask<ICallPermit> ICallGate.AcquireAsync(CancellationToken cancellationToken) =>
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
 
     private async ValueTask<(DateTimeOffset StartedAt, CallRecord Record)> TakeTurnAsync(CancellationToken cancellationToken)
     {

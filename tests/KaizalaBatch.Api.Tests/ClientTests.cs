@@ -4,7 +4,7 @@ using KaizalaBatch.Emulator;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KaizalaBatch.Sending.Tests;
+namespace KaizalaBatch.Api.Tests;
 
 public sealed class ClientTests : IDisposable
 {
@@ -65,15 +65,12 @@ public sealed class ClientTests : IDisposable
         Assert.Single(c.Emulator.Actions);
     }
 
-    /// <summary>A service clock that moves a minute whenever it is read: every token it issues has expired when next shown.</summary>
-    internal static FakeTimeProvider EveryLookAMinuteLater() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMinutes(1) };
-
     [Fact]
     public async Task A_second_401_is_fatal_and_names_no_secret()
     {
         await using var c = await Connection.StartAsync(new EmulatorOptions
         {
-            PerMinute = 0, TenantPerMinute = 0, TokenLifetime = TimeSpan.FromSeconds(1), Time = EveryLookAMinuteLater(),
+            PerMinute = 0, TenantPerMinute = 0, TokenLifetime = TimeSpan.FromSeconds(1), Time = Clocks.EveryLookAMinuteLater(),
         });
         var ex = await Assert.ThrowsAsync<KaizalaAuthenticationException>(() => c.Client.SendActionAsync(Items.NewGroup(), SurveyRequest(), Ct));
         Assert.Contains("401", ex.Message);

@@ -1,0 +1,20 @@
+namespace KaizalaBatch.Api;
+
+/// <summary>What the client waits at before each request (token, media, read-back, actions). The pacer in Sending is the
+/// one in use; it is defined here so that the client, a stage below Sending, does not call up into it.</summary>
+public interface ICallGate
+{
+    /// <summary>Requests in flight at most: the client keeps that many connections open (and one spare).</summary>
+    int Concurrency { get; }
+
+    /// <summary>Waits until one more request may start; the request may leave when this returns.</summary>
+    ValueTask<ICallPermit> AcquireAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Leave to make one request; disposing it says the request is over (answered, failed or given up).</summary>
+public interface ICallPermit : IDisposable
+{
+    /// <summary>The service answered this request 429 with <paramref name="retryAfter"/> (its Retry-After, else a minute).
+    /// Called before the permit is disposed, so the gate still sees the request among those it let through.</summary>
+    void Throttled(TimeSpan retryAfter);
+}
