@@ -48,6 +48,49 @@ public sealed class PacerTests
     }
 
     [Fact]
+    public async Task The_estimate_follows_the_window_and_the_snapshot_says_what_is_on_the_wire_and_waiting()
+    {
+        // 30 a minute: the case, where a rate-based ETA said 3 s while the window held the next call for 50.
+        await using var pacer = new Pacer(new PacingOptions(PerMinute: 30, Concurrency: 40), _time);
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(TimeSpan.Zero, pacer.EstimateFor(30));
+        var permits = new List<CallPermit>();
+        for (var i = 0; i < 30; i++)
+        {
+            permits.Add(await pacer.AcquireAsync(ct));
+        }
+        Assert.Equal(30, pacer.Snapshot().OnTheWire);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        foreach (var permit in permits)
+        {
+            permit.Dispose(); // answered 10 s after they left: they count until 70 s from the start
+        }
+        Assert.Equal(0, pacer.Snapshot().OnTheWire);
+        // The window is full: the next call starts when the first answer leaves it, 60 s from now.
+        Assert.Equal(TimeSpan.FromSeconds(60), pacer.EstimateFor(1));
+        Assert.Equal(TimeSpan.FromSeconds(60), pacer.EstimateFor(30));
+        Assert.Equal(TimeSpan.FromSeconds(120), pacer.EstimateFor(31));
+
+        var waiting = pacer.AcquireAsync(ct).AsTask();
+        Assert.True(SpinWait.SpinUntil(() => pacer.Snapshot().WaitingUntil is not null, 2000), "the waiting call is not shown");
+        var snapshot = pacer.Snapshot();
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(60), snapshot.WaitingUntil!.Value, TimeSpan.FromMilliseconds(5));
+        Assert.False(snapshot.Throttled);
+        Assert.Equal(30, snapshot.PerMinute);
+        await Drive(waiting, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2));
+        (await waiting).Dispose();
+        Assert.Null(pacer.Snapshot().WaitingUntil);
+    }
+
+    [Fact]
+    public void With_no_limit_there_is_no_schedule_to_estimate_from()
+    {
+        var pacer = new Pacer(new PacingOptions(PerMinute: 0, Concurrency: 4), _time);
+        Assert.Null(pacer.EstimateFor(100));
+        Assert.Equal(TimeSpan.Zero, pacer.EstimateFor(0));
+    }
+
+    [Fact]
     public async Task A_call_counts_until_a_window_after_its_answer_not_its_start()
     {
         // The service counts a call when it arrives, somewhere between its start and its answer: only a window after

@@ -86,9 +86,9 @@ public static class RunCommand
     {
         public void Checked(PlanPassResult check) => PlanCommand.WriteReadBackAmbiguities(error, check.Plan);
 
-        public Task<RunSummary> SendingAsync(int items, Func<IProgress<RunProgress>?, Task<RunSummary>> send)
+        public Task<RunSummary> SendingAsync(int items, IPaceView pace, Func<IProgress<RunProgress>?, Task<RunSummary>> send)
         {
-            var progress = new ProgressReporter(logger, TimeProvider.System, error as LiveLogWriter);
+            var progress = new ProgressReporter(logger, TimeProvider.System, pace, error as LiveLogWriter);
             var console = Terminal.IsInteractive(output) ? Terminal.Create(output) : null;
             return progress.ShowAsync(console, items, () => send(progress));
         }

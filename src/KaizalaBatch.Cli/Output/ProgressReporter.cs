@@ -2,16 +2,20 @@ using System.Globalization;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace KaizalaBatch.Cli.Output;
 
-/// <summary>Shows a run's progress: a live bar with counts and ETA on a terminal, a plain log line every few seconds
-/// elsewhere (CI logs, pipes), so that neither floods nor stays silent.</summary>
+/// <summary>Shows a run's progress: a live bar on a terminal, a plain log line every few seconds elsewhere (CI logs,
+/// pipes), so that neither floods nor stays silent. The ETA comes from the pace's own schedule (what the window lets
+/// through and when), not from the recent rate; "on the wire" counts requests sent and not yet answered; while the next
+/// call waits for room in the rate window (or a 429's Retry-After) the bar says so, with how long.</summary>
 /// <param name="logs">stderr when it is a terminal: while the bar is live, log lines go above it through the bar's console.</param>
-public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogWriter? logs = null) : IProgress<RunProgress>
+public sealed class ProgressReporter(ILogger logger, TimeProvider time, IPaceView pace, LiveLogWriter? logs = null) : IProgress<RunProgress>
 {
     private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(5);
     private readonly Lock gate = new();
+    private readonly DateTimeOffset started = time.GetUtcNow();
     private RunProgress? last;
     private RunProgress? logged;
     private DateTimeOffset lastLogged = DateTimeOffset.MinValue;
@@ -53,7 +57,7 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogW
         }
         return await console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new EtaColumn(this), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 using var aboveTheBar = logs?.Attach(console);
@@ -74,18 +78,73 @@ public sealed class ProgressReporter(ILogger logger, TimeProvider time, LiveLogW
             });
     }
 
-    private static void Update(ProgressTask task, RunProgress p)
+    /// <summary>What the bar and the log line say besides the counts: the requests on the wire, and a wait for the window.</summary>
+    public string Status(RunProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var snapshot = pace.Snapshot();
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"sent {p.Sent}  reconciled {p.Reconciled}  failed {p.Failed}  in-doubt {p.InDoubt}  on the wire {snapshot.OnTheWire}");
+        if (snapshot.WaitingUntil is { } until && until - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+        {
+            text += snapshot.Throttled
+                ? $"  · throttled by the service, waiting {Duration(wait)}"
+                : $"  · waiting for the rate window ({snapshot.PerMinute}/min), {Duration(wait)}";
+        }
+        return text;
+    }
+
+    /// <summary>The time left: the pace's schedule for the items not done yet (one call each); with no limit, the recent
+    /// rate. Null when nothing can be said yet.</summary>
+    public TimeSpan? Remaining(RunProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (p.Remaining is not { } remaining)
+        {
+            return null;
+        }
+        if (pace.EstimateFor(remaining) is { } scheduled)
+        {
+            return scheduled;
+        }
+        var done = p.Sent + p.Reconciled + p.Failed + p.InDoubt;
+        var elapsed = time.GetUtcNow() - started;
+        return done == 0 ? null : elapsed / done * remaining;
+    }
+
+    private void Update(ProgressTask task, RunProgress p)
     {
         // Remaining counts every item handled, invalid ones included (they have no counter of their own here).
         task.Value = p.Remaining is { } remaining ? task.MaxValue - remaining : p.Sent + p.Reconciled + p.Failed + p.InDoubt;
-        task.Description = string.Create(CultureInfo.InvariantCulture,
-            $"sent {p.Sent}  reconciled {p.Reconciled}  failed {p.Failed}  in-doubt {p.InDoubt}  in flight {p.InFlight}");
+        task.Description = Status(p);
     }
 
     private void Log(RunProgress p)
     {
         logged = p;
-        logger.LogInformation("Progress: {Sent} sent, {Reconciled} reconciled, {Failed} failed, {InDoubt} in doubt, {InFlight} in flight, {Remaining} remaining",
-            p.Sent, p.Reconciled, p.Failed, p.InDoubt, p.InFlight, p.Remaining?.ToString(CultureInfo.InvariantCulture) ?? "?");
+        var eta = Remaining(p) is { } left ? Duration(left) : "?";
+        logger.LogInformation("Progress: {Status}; {Remaining} remaining, about {Eta} to go",
+            Status(p), p.Remaining?.ToString(CultureInfo.InvariantCulture) ?? "?", eta);
+    }
+
+    /// <summary>"45 s", "3 min 10 s", "2 h 5 min".</summary>
+    public static string Duration(TimeSpan span) =>
+        span < TimeSpan.FromMinutes(1) ? $"{Math.Ceiling(span.TotalSeconds):0} s"
+        : span < TimeSpan.FromHours(1) ? $"{(int)span.TotalMinutes} min {span.Seconds} s"
+        : $"{(int)span.TotalHours} h {span.Minutes} min";
+
+    /// <summary>The ETA column: the reporter's schedule-based estimate instead of Spectre's rate-based one.</summary>
+    private sealed class EtaColumn(ProgressReporter reporter) : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        {
+            RunProgress? p;
+            lock (reporter.gate)
+            {
+                p = reporter.last;
+            }
+            var left = task.IsFinished ? TimeSpan.Zero : p is null ? null : reporter.Remaining(p);
+            return new Markup(left is { } span ? $"[blue]ETA {Duration(span)}[/]" : "[blue]ETA ?[/]");
+        }
     }
 }

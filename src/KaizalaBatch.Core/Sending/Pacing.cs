@@ -49,3 +49,19 @@ public sealed class CallPermit : ICallPermit
         }
     }
 }
+
+/// <summary>Where a pacer stands at one instant, for a progress display.</summary>
+/// <param name="OnTheWire">Requests sent and not yet answered.</param>
+/// <param name="PerMinute">The pace in force: <c>limits.perMinute</c>, or the pace learned from a 429; 0: no limit.</param>
+/// <param name="WaitingUntil">When the next call may start, while it waits for room in the window or a 429's Retry-After.</param>
+/// <param name="Throttled">The wait is a 429's Retry-After.</param>
+public sealed record PaceSnapshot(int OnTheWire, int PerMinute, DateTimeOffset? WaitingUntil, bool Throttled);
+
+/// <summary>What a progress display may read from the pace: where it stands and how long the window's schedule needs.</summary>
+public interface IPaceView
+{
+    PaceSnapshot Snapshot();
+
+    /// <summary>How long until <paramref name="calls"/> more calls can all have started; null when there is no limit.</summary>
+    TimeSpan? EstimateFor(int calls);
+}

@@ -30,8 +30,9 @@ public interface IRunObserver
     {
     }
 
-    /// <summary>Wraps the send pass of <paramref name="items"/> items; a host shows progress while <paramref name="send"/> runs.</summary>
-    Task<RunSummary> SendingAsync(int items, Func<IProgress<RunProgress>?, Task<RunSummary>> send) => send(null);
+    /// <summary>Wraps the send pass of <paramref name="items"/> items; a host shows progress while <paramref name="send"/> runs,
+    /// with the ETA from the pace's own schedule (<paramref name="pace"/>).</summary>
+    Task<RunSummary> SendingAsync(int items, IPaceView pace, Func<IProgress<RunProgress>?, Task<RunSummary>> send) => send(null);
 }
 
 /// <summary><c>run</c>: checks the whole input first (so that an unusable input sends nothing), then renders again,
@@ -155,7 +156,7 @@ public static class RunUseCase
             // every later run will). The plan's decision per item travels with it; the sender does not re-derive it.
             var plan = new Plan(ledger, new PlanOptions(request.ResendChanged, request.Limit));
             var items = PlanPass.Items(run, LedgerAccess.RenderOptions(ledger, host, request.Only), new DiagnosticBag(), plan, CancellationToken.None);
-            var summary = await observer.SendingAsync(total, progress => runner.RunAsync(items, progress, total, stop, abort));
+            var summary = await observer.SendingAsync(total, service.Pacer, progress => runner.RunAsync(items, progress, total, stop, abort));
             return new RunResult(summary.ExitCode, run, check, summary, summary.StopMessage is { } reason ? $"run stopped: {reason}" : null);
         }
     }
