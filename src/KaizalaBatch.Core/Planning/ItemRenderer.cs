@@ -337,6 +337,7 @@ public static class ItemRenderer
                 FirstLine = first.Line,
                 File = csv,
                 InputErrors = inputErrors,
+                GroupName = first["groupName"] ?? first["group_name"] ?? first["name"],
             };
         }
     }
