@@ -49,7 +49,7 @@ internal static class PreviewAssets
         .label{font-size:12px;color:#5b6675;margin:6px 0 0} .message{white-space:pre-wrap}
         table.properties td,table.properties th{padding:2px 8px;text-align:left;font-size:13px}
         .omitted{color:#5b6675;margin-top:16px}
-        td.media-value{white-space:nowrap}
+        td.media-value{min-width:12em}
         @media (max-width:600px){body{padding:12px} .card{padding:12px} header h1{font-size:19px}
           table.summary .empty{display:none} table.summary th,table.summary td{padding:6px 8px;white-space:normal}
           table.items thead{display:none} table.items tbody,table.items tr,table.items td{display:block}
