@@ -73,8 +73,8 @@ public static partial class PreviewPage
 
     /// <summary>Opens the page in a 375 px wide frame in headless Chromium (its own window cannot be narrower than 500)
     /// and returns how wide the page's content is (the page scrolls sideways when it exceeds 375) and by how much the
-    /// widest table inside a card overflows its box.</summary>
-    public static async Task<(int PageWidth, int CardOverflow)> WidthsAtPhoneSize(string html, TempFolder folder)
+    /// widest table (the summary, a card's items) overflows its box, which would scroll it.</summary>
+    public static async Task<(int PageWidth, int TableOverflow)> WidthsAtPhoneSize(string html, TempFolder folder)
     {
         var page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
         var frame = folder.Write("phone.html", $$"""
@@ -83,7 +83,7 @@ public static partial class PreviewPage
             <script>
             window.addEventListener('load', function () {
               var doc = document.getElementById('phone').contentDocument, overflow = 0;
-              doc.querySelectorAll('.card .scroll').forEach(function (box) { overflow = Math.max(overflow, box.scrollWidth - box.clientWidth); });
+              doc.querySelectorAll('.scroll').forEach(function (box) { overflow = Math.max(overflow, box.scrollWidth - box.clientWidth); });
               document.body.setAttribute('data-width', doc.documentElement.scrollWidth + ' ' + overflow);
             });
             </script></body></html>

@@ -88,14 +88,14 @@ public sealed partial class PreviewRerunTests(PreviewRerun rerun) : IClassFixtur
     }
 
     [Fact]
-    public async Task At_phone_width_the_page_does_not_scroll_sideways_and_no_card_cuts_a_column()
+    public async Task At_phone_width_the_page_does_not_scroll_sideways_and_no_table_cuts_a_column()
     {
         using var folder = new TempFolder();
 
-        var (pageWidth, cardOverflow) = await PreviewPage.WidthsAtPhoneSize(rerun.Html, folder);
+        var (pageWidth, tableOverflow) = await PreviewPage.WidthsAtPhoneSize(rerun.Html, folder);
 
         Assert.True(pageWidth <= 375, $"at 375 px the page is {pageWidth} px wide");
-        Assert.Equal(0, cardOverflow);
+        Assert.Equal(0, tableOverflow);
     }
 
     [GeneratedRegex("<input type=\"checkbox\" name=\"(action|state)\" value=\"([^\"]*)\"")]

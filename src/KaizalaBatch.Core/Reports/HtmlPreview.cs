@@ -46,10 +46,10 @@ public static class HtmlPreview
 
     private static void WriteSummary(TextWriter writer, IReadOnlyList<PreviewSummaryRow> summary)
     {
-        // A column of zeros only is left out at phone width, where the summary would otherwise scroll.
+        // At phone width the type (each card shows it) and the columns of zeros only are left out, so that the rest fits.
         var empty = PlanClasses.Where(c => summary.All(row => row.Counts.GetValueOrDefault(c) == 0)).ToHashSet();
         string Css(string planClass) => empty.Contains(planClass) ? " empty" : "";
-        writer.Write("<div class=\"scroll\"><table class=\"summary\"><thead><tr><th>action</th><th>type</th>");
+        writer.Write("<div class=\"scroll\"><table class=\"summary\"><thead><tr><th>action</th><th class=\"col-type\">type</th>");
         foreach (var planClass in PlanClasses)
         {
             writer.Write($"<th class=\"{planClass}{Css(planClass)}\">{planClass}</th>");
@@ -57,7 +57,7 @@ public static class HtmlPreview
         writer.Write("</tr></thead><tbody>");
         foreach (var row in summary)
         {
-            writer.Write($"<tr><td>{E(row.Action)}</td><td>{E(row.ActionType)}</td>");
+            writer.Write($"<tr><td>{E(row.Action)}</td><td class=\"col-type\">{E(row.ActionType)}</td>");
             foreach (var planClass in PlanClasses)
             {
                 var count = row.Counts.GetValueOrDefault(planClass);

@@ -51,7 +51,8 @@ internal static class PreviewAssets
         .omitted{color:#5b6675;margin-top:16px}
         td.media-value{min-width:12em}
         @media (max-width:600px){body{padding:12px} .card{padding:12px} header h1{font-size:19px}
-          table.summary .empty{display:none} table.summary th,table.summary td{padding:6px 8px;white-space:normal}
+          table.summary{font-size:13px} table.summary .empty,table.summary .col-type{display:none}
+          table.summary th,table.summary td{padding:6px;white-space:normal}
           table.items thead{display:none} table.items tbody,table.items tr,table.items td{display:block}
           table.items tbody{padding:6px 0} table.items td{padding:2px 0;min-width:0;max-width:none}
           table.items td[data-label]::before{content:attr(data-label);display:block;font-family:ui-monospace,monospace;font-size:11px;color:#5b6675}}
