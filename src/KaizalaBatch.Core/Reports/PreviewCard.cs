@@ -51,7 +51,7 @@ public sealed class PreviewCard
     public IEnumerable<int> Varying => Enumerable.Range(0, varies.Length).Where(i => varies[i]);
 
     /// <summary>The first item's leaf nodes that vary, to mark them where the card shows its body.</summary>
-    public IReadOnlySet<JsonNode> VaryingNodes =>
+    public IReadOnlySet<JsonNode> VaryingNodes() =>
         Varying.Select(i => firstLeaves[i]).OfType<JsonNode>().ToHashSet<JsonNode>(ReferenceEqualityComparer.Instance);
 
     /// <summary>Whether a leaf is a local media file (its values are paths, shown with a thumbnail for an image).</summary>

@@ -40,7 +40,7 @@ internal sealed class PreviewMemberView
             }
         }
         writer.Write("<div class=\"body\">");
-        new PreviewMemberView(writer, card.VaryingNodes, media, thumbnails).Body(item.ActionType, body, item.Extra);
+        new PreviewMemberView(writer, card.VaryingNodes(), media, thumbnails).Body(item.ActionType, body, item.Extra);
         writer.Write("</div>");
     }
 
@@ -118,9 +118,10 @@ internal sealed class PreviewMemberView
                 var slot = body["mediaResource"];
                 var file = PayloadShape.MediaPath(slot) ?? Scalar(slot);
                 var extension = Path.GetExtension(file).TrimStart('.').ToUpperInvariant();
-                var local = slot is not null && media.ContainsKey(slot) && media[slot].MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+                // A local image shows itself; anything else gets an icon with its extension.
+                var localImage = slot is not null && media.TryGetValue(slot, out var local) && local.MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
                 writer.Write($"<div class=\"media {E(actionType.ToLowerInvariant())}\">");
-                if (!local)
+                if (!localImage)
                 {
                     writer.Write($"<span class=\"icon\">{E(extension.Length > 0 ? extension : actionType)}</span> ");
                 }
