@@ -39,7 +39,7 @@ public static class HtmlPreview
         writer.Write("</main>");
         if (itemsWithoutCard > 0)
         {
-            writer.Write($"<p class=\"omitted\">{(itemsWithoutCard == 1 ? "1 more item is" : N(itemsWithoutCard) + " more items are")} counted above but in no card: the page draws a limited number of cards.</p>");
+            writer.Write($"<p class=\"omitted\">{E(Counted.Of(itemsWithoutCard, "more item"))} {(itemsWithoutCard == 1 ? "is" : "are")} counted above but in no card: the page draws a limited number of cards.</p>");
         }
         writer.Write($"<script>{PreviewAssets.Script}</script></body></html>\n");
     }
