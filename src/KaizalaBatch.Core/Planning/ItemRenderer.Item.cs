@@ -102,6 +102,7 @@ public static partial class ItemRenderer
                 FirstLine = first.Line,
                 File = csv,
                 InputErrors = inputErrors,
+                GroupName = first["groupName"] ?? first["group_name"] ?? first["name"],
             };
         }
     }

@@ -61,6 +61,10 @@ public sealed record RenderedItem(
     /// <summary>The line of the CSV file where the item's first row starts (for messages).</summary>
     public long FirstLine { get; init; }
 
+    /// <summary>The group's name, when the CSV has a column for it beside the group id (<c>groupName</c>, as the
+    /// <c>groups</c> command writes it, or <c>group_name</c>, <c>name</c>); only shown, never sent or hashed.</summary>
+    public string? GroupName { get; init; }
+
     /// <summary>Mistakes that make the whole input unusable, found while rendering this item (a CSV cell that names a
     /// media file outside the media folder). The renderer reports them as input errors and drops the item.</summary>
     public IReadOnlyList<Diagnostic> InputErrors { get; init; } = [];
