@@ -38,10 +38,16 @@ public sealed class UseCaseTests : IDisposable
         var bag = new DiagnosticBag();
         var result = ValidateUseCase.Execute(_work.RunFile, _work.Host, bag, Ct);
         Assert.Equal(ExitCodes.InputUnusable, result.ExitCode);
-        var error = Assert.Single(bag.Kept, d => d.Severity == Severity.Error);
-        Assert.Equal(_work.RunFile, error.Location.File);
-        Assert.NotNull(error.Location.Line);
-        Assert.Contains("sight", error.Message, StringComparison.Ordinal);
+        var errors = bag.Kept.Where(d => d.Severity == Severity.Error).ToList();
+        Assert.Equal(2, errors.Count); // both places that name row.sight, each at its own line
+        Assert.All(errors, error =>
+        {
+            Assert.Equal(_work.RunFile, error.Location.File);
+            Assert.NotNull(error.Location.Line);
+            Assert.Equal(DiagnosticCodes.TemplateUnknownName, error.Code);
+            Assert.Contains("'sight'", error.Message, StringComparison.Ordinal);
+        });
+        Assert.NotEqual(errors[0].Location.Line, errors[1].Location.Line);
         Assert.Empty(_work.Emulators.Started);
     }
 
@@ -119,7 +125,7 @@ public sealed class UseCaseTests : IDisposable
     }
 
     [Fact]
-    public async Task Report_reads_the_answers_back_and_remind_skips_the_items_answered()
+    public async Task Report_reads_the_answers_back_and_remind_reminds_only_the_unanswered_once()
     {
         await RunAsync();
         var report = await ReadBackUseCases.ReportAsync(_work.RunFile, new ReportRequest(HtmlPath: Path.Combine(_work.Folder, "report.html")),
@@ -129,9 +135,15 @@ public sealed class UseCaseTests : IDisposable
         Assert.True(survey.Responses > 0, "the members answered at once (RespondRate 1, RespondAfter 0)");
         Assert.Equal("html", Assert.Single(report.Written).Kind);
 
+        var unanswered = report.Report.Items.Count(i => i.Responses == 0);
         var remind = await ReadBackUseCases.RemindAsync(_work.RunFile, new RemindOptions(), _work.Host, new DiagnosticBag(), null, Ct);
         Assert.Equal(ExitCodes.Done, remind.ExitCode);
-        Assert.Equal(0, remind.Reminders!.Reminded);
+        Assert.Equal(unanswered, remind.Reminders!.Reminded);
+        Assert.Equal(report.Report.Items.Count(i => i.Responses > 0), remind.Reminders.Enough);
+
+        var again = await ReadBackUseCases.RemindAsync(_work.RunFile, new RemindOptions(), _work.Host, new DiagnosticBag(), null, Ct);
+        Assert.Equal(0, again.Reminders!.Reminded); // at most once per item per 24 h
+        Assert.Equal(unanswered, again.Reminders.RecentlyReminded);
     }
 
     [Fact]
