@@ -25,13 +25,14 @@ public static class CliApp
         root.Add(InitCommand.Build(output, error));
         root.Add(GroupsCommand.Build(output, error));
         root.Add(EmulatorCommand.Build(output, error));
-        return root;
+        return Help.Describe(root);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var root = Build(output, error);
-        var parse = root.Parse(args);
+        // The bare command shows what there is to do instead of an error.
+        var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
         {
             foreach (var parseError in parse.Errors)

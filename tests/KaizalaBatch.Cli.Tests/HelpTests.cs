@@ -2,16 +2,46 @@ namespace KaizalaBatch.Cli.Tests;
 
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => ["validate", "plan", "run", "status", "export", "emulator", "schema", "init", "report", "remind"];
+    public static TheoryData<string> Commands => ["validate", "plan", "run", "status", "export", "resolve", "groups", "emulator", "schema", "init", "report", "remind"];
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public async Task Every_command_has_help(string command)
+    public async Task Every_command_has_help_with_examples_and_exit_codes(string command)
     {
         var result = await CliProcess.RunAsync([command, "--help"]);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:", result.StdOut);
         Assert.Contains(command, result.StdOut);
+        var examples = result.StdOut[result.StdOut.IndexOf("Examples:", StringComparison.Ordinal)..];
+        Assert.Contains($"  kaizala-batch {command}", examples, StringComparison.Ordinal);
+        Assert.Matches(@"Exit codes: 0 ", result.StdOut);
+        // A placeholder names what an option takes, never repeats the option's own name (`--json <json>`).
+        Assert.DoesNotMatch(@"--([a-z-]+) <\1>", result.StdOut);
+    }
+
+    [Theory]
+    [InlineData("run", "--only <ACTION>", "--limit <N>")]
+    [InlineData("plan", "--json <FILE>", "--html <FILE>")]
+    [InlineData("remind", "--every <DURATION>", "--min-responses <N>")]
+    public async Task Placeholders_say_what_an_option_takes(string command, string first, string second)
+    {
+        var result = await CliProcess.RunAsync([command, "--help"]);
+        Assert.Contains(first, result.StdOut, StringComparison.Ordinal);
+        Assert.Contains(second, result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_bare_command_lists_the_commands_and_where_to_start()
+    {
+        var result = await CliProcess.RunAsync([]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Required command was not provided", result.AllOutput, StringComparison.Ordinal);
+        foreach (var command in new[] { "validate", "plan", "run", "status", "report" })
+        {
+            Assert.Matches($@"(?m)^\s+{command}\b", result.StdOut);
+        }
+        Assert.Contains("dotnet run --project src/KaizalaBatch.Cli --", result.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:", result.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,20 @@ public sealed class InitAndSchemaTests
     }
 
     [Fact]
+    public async Task Init_prints_next_steps_that_work_as_written_from_source()
+    {
+        using var folder = new TempFolder();
+        var init = await CliProcess.RunAsync(["init", "new-rollout"], workingDirectory: folder.Path);
+        Assert.Equal(0, init.ExitCode);
+        var fromSource = System.Text.RegularExpressions.Regex.Match(init.StdOut, "`dotnet run --project src/KaizalaBatch.Cli -- (plan [^`]+)`");
+        Assert.True(fromSource.Success, init.StdOut);
+        Assert.Contains("kaizala-batch plan " + Path.Combine("new-rollout", "run.yaml"), init.StdOut, StringComparison.Ordinal);
+        // The command as printed, from where init ran.
+        var plan = await CliProcess.RunAsync(fromSource.Groups[1].Value.Split(' '), workingDirectory: folder.Path);
+        Assert.True(plan.ExitCode == 0, plan.AllOutput);
+    }
+
+    [Fact]
     public async Task Init_never_overwrites_and_names_the_file_that_exists()
     {
         using var folder = new TempFolder();

@@ -45,9 +45,13 @@ public static class InitCommand
                 return ExitCodes.InputUnusable;
             }
             var runFile = Path.Combine(target.FullName, "run.yaml");
+            var shown = Path.GetRelativePath(Environment.CurrentDirectory, runFile);
             await output.WriteLineAsync($"Wrote {runFile}, groups.csv and {SchemaFile}. Next:");
-            await output.WriteLineAsync($"  kaizala-batch plan {runFile}     # see what would be sent");
-            await output.WriteLineAsync($"  kaizala-batch run {runFile}      # send it to the embedded emulator");
+            await output.WriteLineAsync($"  kaizala-batch plan {shown}     # see what would be sent");
+            await output.WriteLineAsync($"  kaizala-batch run {shown}      # send it to the embedded emulator");
+            await output.WriteLineAsync($"  kaizala-batch report {shown}   # read the answers back");
+            await output.WriteLineAsync("From the source repository instead of the installed tool, write `dotnet run --project src/KaizalaBatch.Cli --`");
+            await output.WriteLineAsync($"where it says `kaizala-batch`, e.g. `dotnet run --project src/KaizalaBatch.Cli -- plan {shown}`.");
             return ExitCodes.Done;
         });
         return command;

@@ -47,7 +47,7 @@ public static class PlanCommand
         {
             return result.ExitCode;
         }
-        WriteCounts(output, run.Name, pass.Plan.CountsByAction, run.Actions.ToDictionary(a => a.Name, a => a.Type), pass);
+        Tables.Plan(Terminal.Create(output), run, pass.Plan, pass.InputErrors);
         WriteReadBackAmbiguities(error, pass.Plan);
         if (result.GroupMisses > 0)
         {
@@ -58,32 +58,6 @@ public static class PlanCommand
             output.WriteLine($"check-groups: every target group of the {items} valid items is reachable and every Job assignee is a member.");
         }
         return result.ExitCode;
-    }
-
-    private static void WriteCounts(TextWriter output, string runName, IReadOnlyList<KeyValuePair<string, PlanCounts>> counts,
-        IReadOnlyDictionary<string, string> types, PlanPassResult result)
-    {
-        var console = Terminal.Create(output);
-        var table = new Table().Title($"plan: {Markup.Escape(runName)} (nothing sent)").Border(TableBorder.Simple);
-        table.AddColumn("action");
-        table.AddColumn("type");
-        var categories = Enum.GetValues<PlanCategory>();
-        foreach (var category in categories)
-        {
-            table.AddColumn(new TableColumn(PlanText.Of(category)).RightAligned());
-        }
-        foreach (var (action, c) in counts)
-        {
-            table.AddRow([Markup.Escape(action), Markup.Escape(types.GetValueOrDefault(action, "")),
-                .. categories.Select(category => category == PlanCategory.Invalid && c.Invalid > 0 ? $"[red]{c.Invalid}[/]" : N(c[category]))]);
-        }
-        var t = result.Plan.Totals;
-        table.AddRow(["[bold]total[/]", "", .. categories.Select(category => N(t[category]))]);
-        console.Write(table);
-        if (result.InputErrors > 0)
-        {
-            console.MarkupLine($"[red]{Counted.Of(result.InputErrors, "input error")}[/]: fix them first; nothing would be sent.");
-        }
     }
 
     /// <summary>Warns, before anything is sent, of items the service's read-back could not tell apart (SPEC section 2).</summary>

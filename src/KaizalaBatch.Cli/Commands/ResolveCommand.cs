@@ -24,8 +24,7 @@ public static class ResolveCommand
         var key = new Option<string?>("--key") { Description = "Only the in-doubt item with this key.", HelpName = "KEY" };
         var command = new Command("resolve",
             "Settle items left in doubt (a request went out, no answer came back, and the service's read-back cannot tell whether it " +
-            "created the Action) after checking the groups yourself. Without --only and --key: every in-doubt item. " +
-            "Exit codes: 0 done, 2 unusable input, 3 the ledger is locked by a run.")
+            "created the Action) after checking the groups yourself. Without --only and --key: every in-doubt item.")
         {
             runFile, decision, only, key,
         };

@@ -62,7 +62,7 @@ public static class RunCommand
             diagnostics.WriteOmittedNote(error);
             if (result.Check is { } check && result.Run is { } run && (result.Summary is not null || result.ExitCode == ExitCodes.Done))
             {
-                WriteSummary(output, run, check.Plan.CountsByAction.ToDictionary(p => p.Key, p => p.Value), result.Summary, request.ResendChanged);
+                WriteSummary(output, run, check.Plan, result.Summary, request);
             }
             else if (result.ExitCode == ExitCodes.InputUnusable && result.Check is { InputErrors: > 0 } failed)
             {
@@ -94,27 +94,10 @@ public static class RunCommand
         }
     }
 
-    private static void WriteSummary(TextWriter output, RunFile run, IReadOnlyDictionary<string, PlanCounts> plan, RunSummary? summary, bool resendChanged)
+    private static void WriteSummary(TextWriter output, RunFile run, Plan plan, RunSummary? summary, RunRequest request)
     {
         var console = Terminal.Create(output);
-        var table = new Table().Title($"run: {Markup.Escape(run.Name)}").Border(TableBorder.Simple);
-        foreach (var column in new[] { "action", "sent", "reconciled", "failed", "in-doubt", "invalid", "unchanged", "skipped (changed)" })
-        {
-            table.AddColumn(column == "action" ? new TableColumn(column) : new TableColumn(column).RightAligned());
-        }
-        foreach (var (action, counts) in plan)
-        {
-            var result = summary?.Actions.FirstOrDefault(a => a.Action == action);
-            table.AddRow(Markup.Escape(action), N(result?.Sent), N(result?.Reconciled), N(result?.Failed), N(result?.InDoubt),
-                N(result?.Invalid ?? counts.Invalid), N(counts.Unchanged), N(resendChanged ? 0 : counts.Changed));
-        }
-        console.Write(table);
-        if (summary is { NotStarted: > 0 })
-        {
-            console.MarkupLine(summary.NotStarted == 1
-                ? "1 item was not started; the next run takes it."
-                : $"{summary.NotStarted} items were not started; the next run takes them.");
-        }
+        Tables.Run(console, run, plan, summary, request.ResendChanged, request.Only);
         if (summary is { InDoubt: > 0 })
         {
             var count = summary.InDoubt == 1 ? "1 item stays" : $"{summary.InDoubt} items stay";
@@ -122,15 +105,18 @@ public static class RunCommand
                 + "tell whether it created the Action (some types cannot be listed at all). Check those groups, then settle them with "
                 + $"`resolve {Path.GetFileName(run.Path)} --as sent` or `--as not-sent` (the next run then sends them); `status` lists them.");
         }
+        var changed = request.ResendChanged ? 0 : plan.Totals.Changed;
         if (summary is null)
         {
-            var totals = plan.Values.Aggregate(0, (sum, c) => sum + c.Total);
-            var changed = resendChanged ? 0 : plan.Values.Sum(c => c.Changed);
-            console.MarkupLine(Markup.Escape(totals == 0
+            console.MarkupLine(Markup.Escape(plan.Totals.Total == 0
                 ? "Nothing to send: no CSV row became an item (see the warnings above)."
                 : changed > 0
                 ? $"Nothing to send: the ledger has every item; {Counted.Of(changed, "item")} changed since sent (--resend-changed sends them)."
                 : "Nothing to send: the ledger has every item, unchanged."));
+        }
+        else if (changed > 0)
+        {
+            console.MarkupLine(Markup.Escape($"{Counted.Of(changed, "item")} changed since sent and not sent again; `plan` shows what changed, --resend-changed sends them."));
         }
     }
 

@@ -27,24 +27,10 @@ public static class StatusCommand
                 output.WriteLine($"status: {run.Name}: no ledger yet at {run.LedgerPath}; nothing has been sent.");
                 return ExitCodes.Done;
             }
-            var states = Enum.GetValues<ItemState>();
-            var counts = result.Counts;
-            var table = new Table().Title($"status: {Markup.Escape(run.Name)} ({Markup.Escape(result.Ledger)})").Border(TableBorder.Simple);
-            table.AddColumn("action");
-            foreach (var state in states)
-            {
-                table.AddColumn(new TableColumn(LedgerExport.StateText(state)).RightAligned());
-            }
-            foreach (var action in counts.Select(c => c.Action).Distinct())
-            {
-                table.AddRow([Markup.Escape(action), .. states.Select(s => N(counts.Where(c => c.Action == action && c.State == s).Sum(c => c.Count)))]);
-            }
-            table.AddRow(["[bold]total[/]", .. states.Select(s => N(counts.Where(c => c.State == s).Sum(c => c.Count)))]);
-            Terminal.Create(output).Write(table);
+            Tables.Status(Terminal.Create(output), run, result.Ledger, result.Counts, result.NotStarted);
             return ExitCodes.Done;
         });
         return command;
     }
 
-    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

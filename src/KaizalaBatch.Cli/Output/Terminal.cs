@@ -18,8 +18,8 @@ public static class Terminal
         });
         if (!isConsole)
         {
-            // A log file or a pipe has no width: do not wrap tables at 80 columns.
-            console.Profile.Width = 160;
+            // A log file or a pipe has no width of its own: the tables are made to fit 80 columns, so that is the width.
+            console.Profile.Width = 80;
         }
         return console;
     }

@@ -77,6 +77,7 @@ public sealed class Plan
     private readonly PlanOptions options;
     private readonly Dictionary<string, PlanCounts> perAction = new(StringComparer.Ordinal);
     private readonly List<string> actionOrder = [];
+    private readonly Dictionary<string, int> takenByRun = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> readBackKeys = [];
     private readonly List<string> ambiguities = [];
     private int sendCount;
@@ -101,6 +102,10 @@ public sealed class Plan
 
     /// <summary>Counts per action, in the order actions were first seen.</summary>
     public IReadOnlyList<KeyValuePair<string, PlanCounts>> CountsByAction => actionOrder.Select(a => new KeyValuePair<string, PlanCounts>(a, perAction[a])).ToList();
+
+    /// <summary>How many items of an action a run hands to the sender (<see cref="PlannedItem.TakenByRun"/>): what it would
+    /// send, reconcile or record as invalid.</summary>
+    public int TakenByRun(string action) => takenByRun.GetValueOrDefault(action);
 
     public PlanCounts Totals => perAction.Values.Aggregate(PlanCounts.Zero, (sum, c) => new PlanCounts(
         sum.New + c.New, sum.Unchanged + c.Unchanged, sum.Changed + c.Changed, sum.Retry + c.Retry, sum.InDoubt + c.InDoubt, sum.Invalid + c.Invalid));
@@ -133,6 +138,10 @@ public sealed class Plan
             actionOrder.Add(item.Action);
         }
         perAction[item.Action] = counts.Add(category);
+        if (send || category is PlanCategory.InDoubt or PlanCategory.Invalid)
+        {
+            takenByRun[item.Action] = takenByRun.GetValueOrDefault(item.Action) + 1;
+        }
         // Only items posted in this run can be confused on read-back: older Actions fall before the in-doubt time.
         if (send || category == PlanCategory.InDoubt)
         {

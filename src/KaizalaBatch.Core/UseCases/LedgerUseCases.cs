@@ -1,5 +1,6 @@
 using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Ledger;
+using KaizalaBatch.Planning;
 using KaizalaBatch.Reports;
 using KaizalaBatch.RunFiles;
 
@@ -8,7 +9,10 @@ namespace KaizalaBatch.UseCases;
 /// <summary>What <c>status</c> found: the counts per action and state, with every action of the run file in its order
 /// (an action never started has no row in the ledger, yet it is part of the run).</summary>
 /// <param name="Ledger">Where the ledger is and how its writes are made durable; null when there is none yet.</param>
-public sealed record StatusResult(int ExitCode, RunFile? Run, string? Ledger, string? Durability, IReadOnlyList<StateCount> Counts);
+/// <param name="NotStarted">Per action, the valid items of the run file the ledger has no record of (a run stopped before
+/// them, or a limit left them); null when the run file's items cannot be rendered now (its input has errors).</param>
+public sealed record StatusResult(int ExitCode, RunFile? Run, string? Ledger, string? Durability, IReadOnlyList<StateCount> Counts,
+    IReadOnlyDictionary<string, int>? NotStarted = null);
 
 /// <summary>What <c>export</c> wrote.</summary>
 public sealed record ExportResult(int ExitCode, long Rows);
@@ -29,9 +33,22 @@ public static class LedgerUseCases
         {
             return new StatusResult(ExitCodes.InputUnusable, run, null, null, []);
         }
+        // The ledger knows only what was started; the run file says what there is. Rendered quietly: validate and plan
+        // report the mistakes, status only says it cannot count.
+        var notStarted = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pass = PlanPass.Run(run, ledger.Reader(), LedgerAccess.RenderOptions(ledger, host), new PlanOptions(), new DiagnosticBag(),
+            planned =>
+            {
+                if (planned.Entry is null && planned.Category != PlanCategory.Invalid)
+                {
+                    notStarted[planned.Item.Action] = notStarted.GetValueOrDefault(planned.Item.Action) + 1;
+                }
+            },
+            CancellationToken.None);
+        var counted = pass.InputErrors == 0 ? notStarted : null;
         return ledger.Exists
-            ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState())
-            : new StatusResult(ExitCodes.Done, run, null, null, []);
+            ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState(), counted)
+            : new StatusResult(ExitCodes.Done, run, null, null, [], counted);
     }
 
     /// <summary><c>export</c>: the ledger as a results file, one row per item, to <paramref name="output"/>.</summary>
