@@ -18,7 +18,7 @@ public sealed record RemindOptions(IReadOnlySet<string>? Only = null, int MinRes
 /// items that could not be read or reminded (with why).</summary>
 public sealed record RemindResult(int Reminded, int Enough, int RecentlyReminded, int Unread, IReadOnlyList<string> Failures)
 {
-    public int ExitCode => Failures.Count > 0 || Unread > 0 ? 1 : 0;
+    public int ExitCode => Failures.Count > 0 || Unread > 0 ? ExitCodes.SomeItemsFailed : ExitCodes.Done;
 }
 
 /// <summary>The <c>remind</c> use case: after a report's read, the documented reminder call for every item of a type that

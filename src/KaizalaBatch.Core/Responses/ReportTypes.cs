@@ -51,7 +51,7 @@ public sealed record Report(
     IReadOnlyList<SkippedAction> Skipped)
 {
     /// <summary>0 when every item was read, 1 when some could not be (the rest of the report stands).</summary>
-    public int ExitCode => Reads.Failed > 0 ? 1 : 0;
+    public int ExitCode => Reads.Failed > 0 ? ExitCodes.SomeItemsFailed : ExitCodes.Done;
 }
 
 /// <param name="GroupsAnswered">Items (one per group) with at least one response.</param>
