@@ -54,7 +54,7 @@ public sealed class UseCaseTests : IDisposable
     [Fact]
     public async Task Plan_writes_nothing_to_the_ledger_and_sends_nothing_then_run_sends_each_item_once()
     {
-        var plan = await PlanUseCase.ExecuteAsync(_work.RunFile, new PlanRequest(JsonPath: Path.Combine(_work.Folder, "plan.json")), _work.Host,
+        var plan = await PlanUseCase.ExecuteAsync(_work.RunFile, new PlanRequest(Json: OutputTarget.File(Path.Combine(_work.Folder, "plan.json"))), _work.Host,
             new DiagnosticBag(), Ct);
         Assert.Equal(ExitCodes.Done, plan.ExitCode);
         var items = plan.Pass!.Items;

@@ -11,6 +11,9 @@ public sealed class TestEmulators : IEmbeddedServiceFactory
 {
     public List<KaizalaEmulator> Started { get; } = [];
 
+    /// <summary>The only groups the service knows (a post to any other is refused with 404); null: every GUID is a group.</summary>
+    public IReadOnlySet<Guid>? KnownGroups { get; set; }
+
     public Diagnostic? Check(RunFile run) => null;
 
     public async Task<IEmbeddedService> StartAsync(RunFile run)
@@ -23,6 +26,7 @@ public sealed class TestEmulators : IEmbeddedServiceFactory
             RespondRate = 1.0,
             RespondAfter = TimeSpan.Zero,
             Seed = 3,
+            KnownGroups = KnownGroups,
         });
         Started.Add(emulator);
         return new Running(emulator);
@@ -36,16 +40,18 @@ public sealed class TestEmulators : IEmbeddedServiceFactory
     }
 }
 
-/// <summary>A copy of the survey example in a temp folder, sent to the embedded emulator without a pace.</summary>
+/// <summary>A copy of an example (the survey by default) in a temp folder, sent to the embedded emulator without a pace.</summary>
 public sealed class Workspace : IDisposable
 {
-    public Workspace()
+    public Workspace(string example = "survey-rollout")
     {
         Folder = Directory.CreateTempSubdirectory("kb-usecases-").FullName;
-        var example = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", "survey-rollout");
-        foreach (var file in Directory.GetFiles(example))
+        var source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", example);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(Folder, Path.GetFileName(file)));
+            var copy = Path.Combine(Folder, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
         }
         var yaml = File.ReadAllText(RunFile).Replace("perMinute: 100", "perMinute: 1000000", StringComparison.Ordinal);
         File.WriteAllText(RunFile, yaml);
@@ -59,6 +65,14 @@ public sealed class Workspace : IDisposable
     public TestEmulators Emulators { get; } = new();
 
     public UseCaseHost Host { get; }
+
+    /// <summary>Replaces <paramref name="text"/> in the run file (it must be there).</summary>
+    public void Edit(string text, string replacement)
+    {
+        var yaml = File.ReadAllText(RunFile);
+        Assert.Contains(text, yaml, StringComparison.Ordinal);
+        File.WriteAllText(RunFile, yaml.Replace(text, replacement, StringComparison.Ordinal));
+    }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

@@ -15,7 +15,7 @@ public static class PlanCommand
     public static Command Build(TextWriter output, TextWriter error)
     {
         var runFile = CommonArguments.RunFile();
-        var json = new Option<FileInfo?>("--json") { Description = "Write every item (action, key, group, state, payload, errors) to this JSON file." };
+        var json = new Option<string?>("--json") { Description = "Write every item (action, key, group, state, payload, errors, what changed) to this JSON file; - writes it to stdout (the table then goes to stderr)." };
         var html = new Option<FileInfo?>("--html") { Description = "Write a self-contained page that shows each item as the card a group member would see." };
         var checkGroups = new Option<bool>("--check-groups") { Description = "Also check online (paced, sends nothing) that every target group is reachable and every Job assignee a member; a miss is an input error." };
         var command = new Command("plan", "The dry run: render and validate every item, compare with the ledger, print how many are new, unchanged, changed, retry, in-doubt and invalid per action. Sends nothing, writes nothing to the ledger.")
@@ -25,7 +25,7 @@ public static class PlanCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var loggers = Logging.Create(parse);
-            var request = new PlanRequest(parse.GetValue(json)?.FullName, parse.GetValue(html)?.FullName, parse.GetValue(checkGroups));
+            var request = new PlanRequest(MachineOutput.Target(parse.GetValue(json)), parse.GetValue(html)?.FullName, parse.GetValue(checkGroups));
             return await ExecuteAsync(parse.GetRequiredValue(runFile), request, Host.For(loggers), output, error, cancellationToken);
         });
         return command;
@@ -35,6 +35,8 @@ public static class PlanCommand
     public static async Task<int> ExecuteAsync(string runFilePath, PlanRequest request, UseCaseHost host, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
+        // With the JSON plan on stdout, nothing else may go there: `plan --json - | jq` must read JSON alone.
+        output = MachineOutput.IsStdout(request.Json) ? error : output;
         var diagnostics = DiagnosticWriter.Printing(error);
         var result = await PlanUseCase.ExecuteAsync(runFilePath, request, host, diagnostics, cancellationToken);
         diagnostics.WriteOmittedNote(error);
@@ -48,6 +50,7 @@ public static class PlanCommand
             return result.ExitCode;
         }
         Tables.Plan(Terminal.Create(output), run, pass.Plan, pass.InputErrors);
+        ChangesPrinter.Write(output, result.Changes, pass.Plan.Totals.Changed);
         WriteReadBackAmbiguities(error, pass.Plan);
         if (result.GroupMisses > 0)
         {

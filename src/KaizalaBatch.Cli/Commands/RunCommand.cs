@@ -23,6 +23,7 @@ public static class RunCommand
         var limit = new Option<int?>("--limit") { Description = "Send at most N items in this run (in-doubt items are always reconciled)." };
         var resendChanged = new Option<bool>("--resend-changed") { Description = "Send again the items whose content changed since they were sent." };
         var maxErrors = new Option<int?>("--max-errors") { Description = "Stop after this many failed items (0: never); overrides limits.maxErrors." };
+        var junit = new Option<FileInfo?>("--junit") { Description = "Write a JUnit XML report to this file for CI: one test case per item, failed, in-doubt and invalid items as failures with their reason." };
         limit.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1)
@@ -39,7 +40,7 @@ public static class RunCommand
         });
         var command = new Command("run", "Send the batch: every new, retried and (with --resend-changed) changed item; in-doubt items are reconciled first. A progress bar on a terminal, log lines elsewhere. Ctrl-C stops taking new items, lets requests in flight finish, records them and exits 3.")
         {
-            runFile, dryRun, only, limit, resendChanged, maxErrors,
+            runFile, dryRun, only, limit, resendChanged, maxErrors, junit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,7 +52,10 @@ public static class RunCommand
             }
             var request = new RunRequest(
                 parse.GetValue(only) is { Length: > 0 } names ? names.ToHashSet(StringComparer.Ordinal) : null,
-                parse.GetValue(limit), parse.GetValue(resendChanged), parse.GetValue(maxErrors));
+                parse.GetValue(limit), parse.GetValue(resendChanged), parse.GetValue(maxErrors))
+            {
+                JUnit = parse.GetValue(junit) is { } report ? OutputTarget.File(report.FullName) : null,
+            };
             var logger = loggers.CreateLogger("kaizala-batch");
             var diagnostics = DiagnosticWriter.Printing(error);
             // From here on Ctrl-C is ours: before sending it ends the run at once (exit 3); while sending it stops taking
@@ -63,6 +67,10 @@ public static class RunCommand
             if (result.Check is { } check && result.Run is { } run && (result.Summary is not null || result.ExitCode == ExitCodes.Done))
             {
                 WriteSummary(output, run, check.Plan, result.Summary, request);
+                if (result.Summary is { } summary)
+                {
+                    WriteFailures(output, result.Failures, summary.Failed + summary.InDoubt);
+                }
             }
             else if (result.ExitCode == ExitCodes.InputUnusable && result.Check is { InputErrors: > 0 } failed)
             {
@@ -120,5 +128,23 @@ public static class RunCommand
         }
     }
 
-    private static string N(int? value) => (value ?? 0).ToString(CultureInfo.InvariantCulture);
+    /// <summary>The items that failed or stayed in doubt, with their reasons, in one place after the table (the log has
+    /// them scattered among the rest).</summary>
+    private static void WriteFailures(TextWriter output, IReadOnlyList<ItemOutcome> listed, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        output.WriteLine($"{Counted.Of(count, "item")} failed or stayed in doubt:");
+        foreach (var item in listed)
+        {
+            output.WriteLine($"  {item.Action}/{item.Key} (group {item.GroupId}): {(item.Result == ItemResult.InDoubt ? "in doubt" : "failed")}: {item.Reason}");
+        }
+        if (count > listed.Count)
+        {
+            output.WriteLine($"  and {count - listed.Count} more: `export` lists all.");
+        }
+    }
+
 }

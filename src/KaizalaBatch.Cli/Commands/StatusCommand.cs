@@ -14,11 +14,13 @@ public static class StatusCommand
     public static Command Build(TextWriter output, TextWriter error)
     {
         var runFile = CommonArguments.RunFile();
-        var command = new Command("status", "Show what the run's ledger holds: items per action and state (sent, failed, in-doubt, invalid).") { runFile };
+        var json = new Option<string?>("--json") { Description = "Also write the counts per action and state as JSON to this file; - writes them to stdout instead of the table." };
+        var command = new Command("status", "Show what the run's ledger holds: items per action and state (sent, failed, in-doubt, invalid).") { runFile, json };
         command.SetAction(parse =>
         {
-            var result = LedgerUseCases.Status(parse.GetRequiredValue(runFile), Host.Quiet, DiagnosticWriter.Printing(error));
-            if (result.Run is not { } run || result.ExitCode != ExitCodes.Done)
+            var target = MachineOutput.Target(parse.GetValue(json));
+            var result = LedgerUseCases.Status(parse.GetRequiredValue(runFile), Host.Quiet, DiagnosticWriter.Printing(error), target);
+            if (result.Run is not { } run || result.ExitCode != ExitCodes.Done || MachineOutput.IsStdout(target))
             {
                 return result.ExitCode;
             }

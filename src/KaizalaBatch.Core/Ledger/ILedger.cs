@@ -22,7 +22,8 @@ public sealed record CachedResponses(string Action, string Key, int ResponseCoun
 /// <para>Every implementation keeps these promises: a write is durable before it returns (so an in-doubt mark is on disk
 /// before the request leaves); once a write has failed for a reason outside the program, every later
 /// <see cref="MarkInDoubt"/> throws <see cref="LedgerUnwritableException"/> without being tried; a writable ledger holds the
-/// run lock until disposed; nothing secret is ever stored. Thread-safe: the senders share one instance.</para></summary>
+/// run lock until disposed; nothing secret is ever stored (a kept actionBody holds none: secrets live only in the
+/// connection). Thread-safe: the senders share one instance.</para></summary>
 public interface ILedger : ILedgerReader, IDisposable
 {
     /// <summary>Where the ledger is, for messages (a path, or a URL without its password).</summary>
@@ -48,8 +49,11 @@ public interface ILedger : ILedgerReader, IDisposable
 
     /// <summary>Records, durably and before the request leaves, that an attempt is starting: the item is in doubt until
     /// <see cref="MarkSent"/> or <see cref="MarkFailed"/>.</summary>
+    /// <param name="sentBody">The actionBody as it leaves (JSON, media uploaded), kept in the same write (compressed:
+    /// <see cref="SentBodies"/>) so that <see cref="FindSentBody"/> can give it back; null keeps none and drops the one an
+    /// earlier attempt kept (the run file's <c>keepPayloads: false</c>).</param>
     /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
-    void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt);
+    void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null);
 
     /// <summary>The service accepted the item (or the read-back found it: <paramref name="reconciled"/>).</summary>
     void MarkSent(string action, string key, string? referenceId, string? actionId, bool reconciled = false);
@@ -83,6 +87,13 @@ public interface ILedger : ILedgerReader, IDisposable
 
     /// <summary>The most recently sent item of one of <paramref name="types"/> with a referenceId.</summary>
     LedgerRecord? FindSentSample(IReadOnlyCollection<string> types);
+
+    // ---- plan ----
+
+    /// <summary>The actionBody (JSON) the item was last sent with, as <see cref="MarkInDoubt"/> kept it, for <c>plan</c> to
+    /// show what changed; null when none was kept (<c>keepPayloads: false</c>, sent by a version that kept none, never
+    /// sent) or it cannot be read back.</summary>
+    string? FindSentBody(string action, string key);
 
     // ---- status, export, resolve ----
 

@@ -54,6 +54,13 @@ public static class JsonPointer
         _ => null,
     };
 
+    /// <summary>One object key or array index as a pointer segment: <c>~</c> becomes <c>~0</c>, <c>/</c> becomes <c>~1</c>.</summary>
+    public static string Escape(string segment)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        return segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    }
+
     private static string Unescape(string segment) =>
         segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
 }

@@ -4,8 +4,9 @@ using KaizalaBatch.Planning;
 
 namespace KaizalaBatch.Reports;
 
-/// <summary>Streams the plan as one JSON document: every item (action, key, group, state, payload, errors) as it is
-/// classified, then the counts. Memory stays flat however many items there are.</summary>
+/// <summary>Streams the plan as one JSON document: every item (action, key, group, state, payload, errors, and for a
+/// changed item what changed since it was sent) as it is classified, then the counts. Memory stays flat however many
+/// items there are.</summary>
 public sealed class PlanJsonWriter : IDisposable
 {
     private static readonly JsonWriterOptions Options = new()
@@ -26,7 +27,8 @@ public sealed class PlanJsonWriter : IDisposable
         writer.WriteStartArray("items");
     }
 
-    public void Write(PlannedItem planned)
+    /// <param name="changes">For a changed item: what changed since it was sent (<see cref="SentChanges"/>).</param>
+    public void Write(PlannedItem planned, ItemChanges? changes = null)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var item = planned.Item;
@@ -53,6 +55,10 @@ public sealed class PlanJsonWriter : IDisposable
             writer.WritePropertyName("payload");
             item.ToRequest(body).WriteTo(writer);
         }
+        if (changes is not null)
+        {
+            WriteChanges(changes);
+        }
         writer.WriteStartArray("errors");
         foreach (var error in item.Errors)
         {
@@ -67,6 +73,52 @@ public sealed class PlanJsonWriter : IDisposable
         if (writer.BytesPending > 1 << 16)
         {
             writer.Flush();
+        }
+    }
+
+    /// <summary><c>"changes": [{ path, change, before, after }]</c>, or <c>"changesUnknown"</c> with the reason.</summary>
+    private void WriteChanges(ItemChanges changes)
+    {
+        if (changes.Fields is not { } fields)
+        {
+            writer.WriteString("changesUnknown", changes.NotKept);
+            return;
+        }
+        writer.WriteStartArray("changes");
+        foreach (var field in fields)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("path", field.Path);
+            writer.WriteString("change", field.Kind switch
+            {
+                FieldChangeKind.Added => "added",
+                FieldChangeKind.Removed => "removed",
+                _ => "changed",
+            });
+            if (field.Kind != FieldChangeKind.Added)
+            {
+                writer.WritePropertyName("before");
+                WriteValue(field.Before);
+            }
+            if (field.Kind != FieldChangeKind.Removed)
+            {
+                writer.WritePropertyName("after");
+                WriteValue(field.After);
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    private void WriteValue(System.Text.Json.Nodes.JsonNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
         }
     }
 

@@ -22,6 +22,10 @@ public sealed record RunFile(
     /// <summary>Absolute path of <c>mediaRoot:</c> if given, else null.</summary>
     public string? MediaRoot { get; init; }
 
+    /// <summary><c>keepPayloads:</c> the ledger keeps the actionBody each item was sent with (default), so that <c>plan</c>
+    /// can show what changed; false keeps only hashes.</summary>
+    public bool KeepPayloads { get; init; } = true;
+
     /// <summary>The folder media paths are resolved against, and that a media path made by a template must stay in:
     /// <see cref="MediaRoot"/>, else <see cref="Directory"/>.</summary>
     public string MediaDirectory => MediaRoot ?? Directory;

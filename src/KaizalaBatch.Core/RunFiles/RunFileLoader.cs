@@ -113,6 +113,7 @@ public static partial class RunFileLoader
         return new RunFile(fullPath, directory, version, name, connection, limits, root["vars"] as MappingToken, phoneDefaults, actions, ledgerPath)
         {
             MediaRoot = BuildMediaRoot(root["mediaRoot"] as StringToken, directory, diagnostics),
+            KeepPayloads = root["keepPayloads"] is LiteralToken { Value: { } keep } && keep.TryGetValue<bool>(out var kept) ? kept : true,
         };
     }
 

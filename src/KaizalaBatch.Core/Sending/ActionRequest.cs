@@ -9,6 +9,9 @@ namespace KaizalaBatch.Sending;
 /// and the hash of the body that the read-back is compared with.</summary>
 public sealed record ActionRequest(JsonObject ActionBody, string Json, string BodyHash)
 {
+    /// <summary>The actionBody as posted, compact: what the ledger keeps for <c>plan</c> to show what changed.</summary>
+    public string BodyJson => ActionBody.ToJsonString(Compact);
+
     /// <summary>Builds the request body <c>{actionType, actionBody}</c> or <c>{id, actionBody, ...extra}</c>.</summary>
     /// <param name="mediaResources">The mediaResource of each of the item's media files, by content hash.</param>
     public static ActionRequest For(RenderedItem item, IReadOnlyDictionary<string, string> mediaResources)

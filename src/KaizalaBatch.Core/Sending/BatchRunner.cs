@@ -34,6 +34,11 @@ public sealed class BatchRunner
         _sender = new ItemSender(client, ledger, options, time ?? TimeProvider.System, _logger);
     }
 
+    /// <summary>Told how each item ended (sent, reconciled, failed, in doubt, invalid, or not started because the run
+    /// stopped), with the reason, as it ends: a report can stream them instead of holding a run's worth. Called from the
+    /// workers concurrently; it must be thread-safe and quick.</summary>
+    public Action<ItemOutcome>? ItemEnded { get; init; }
+
     /// <summary>Executes the plan's decision for every item it hands over (<see cref="PlannedItem.TakenByRun"/>; the others
     /// are passed by). <paramref name="stop"/> (Ctrl-C) stops taking new items and starting new attempts; requests in
     /// flight finish and are recorded. <paramref name="abort"/> cancels requests in flight too (their items stay in doubt).</summary>
@@ -106,6 +111,22 @@ public sealed class BatchRunner
         return run.Summary();
     }
 
+    private void Ended(PlannedItem planned, ItemResult result, string? reason)
+    {
+        if (ItemEnded is not { } ended)
+        {
+            return;
+        }
+        // An attempt's error is no reason once a later attempt succeeded.
+        var why = result switch
+        {
+            ItemResult.Sent or ItemResult.Reconciled => null,
+            ItemResult.NotStarted => reason ?? "not started: the run stopped first",
+            _ => reason,
+        };
+        ended(new ItemOutcome(planned.Item.Action, planned.Item.Key, planned.Item.GroupId, result, why));
+    }
+
     private async Task WorkAsync(ChannelReader<PlannedItem> items, RunTally run, CancellationTokenSource intake, CancellationToken abort)
     {
         await foreach (var next in items.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -113,18 +134,23 @@ public sealed class BatchRunner
             if (intake.IsCancellationRequested)
             {
                 run.NotStarted();
+                Ended(next, ItemResult.NotStarted, null);
                 continue;
             }
             run.Begin();
             var work = new ItemSender.Work(next);
             var action = next.Item.Action;
+            var result = ItemResult.NotStarted;
             try
             {
-                run.End(action, await _sender.SendAsync(work, intake.Token, abort).ConfigureAwait(false));
+                result = await _sender.SendAsync(work, intake.Token, abort).ConfigureAwait(false);
+                run.End(action, result);
             }
             catch (ConnectionLostException lost)
             {
-                run.End(action, lost.Result);
+                result = lost.Result;
+                work.Reason ??= lost.InnerException!.Message;
+                run.End(action, result);
                 if (run.StopFor(StopReason.ConnectionFailed, lost.InnerException!.Message))
                 {
                     _logger.LogError("Stopping the run: {Reason}", lost.InnerException.Message);
@@ -134,14 +160,19 @@ public sealed class BatchRunner
             catch (LedgerUnwritableException unwritable)
             {
                 // The ledger refuses every in-doubt mark from now on, so no new request leaves; the others finish.
-                run.End(action, work.CutShort);
+                result = work.CutShort;
+                work.Reason = unwritable.Message;
+                run.End(action, result);
                 run.StopFor(StopReason.LedgerUnwritable, unwritable.Message);
                 await intake.CancelAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
-                run.End(action, work.CutShort);
+                result = work.CutShort;
+                work.Reason = "the run was aborted while its request was in flight";
+                run.End(action, result);
             }
+            Ended(next, result, work.Reason);
             if (_options.MaxErrors > 0 && run.Errors >= _options.MaxErrors
                 && run.StopFor(StopReason.MaxErrors, $"{run.Errors} items failed (maxErrors {_options.MaxErrors})"))
             {

@@ -48,6 +48,9 @@ internal sealed class ItemSender
 
         public bool InDoubtInLedger { get; set; } = planned.Category == PlanCategory.InDoubt;
 
+        /// <summary>Why it failed, stays in doubt or is invalid: the error last written to the ledger for it.</summary>
+        public string? Reason { get; set; }
+
         /// <summary>How the item counts when cut short (aborted, or its ledger write failed): in doubt while the ledger
         /// says a request may have left; else not started.</summary>
         public ItemResult CutShort => InDoubtInLedger ? ItemResult.InDoubt : ItemResult.NotStarted;
@@ -61,7 +64,8 @@ internal sealed class ItemSender
         var item = work.Item;
         if (work.Planned.Category == PlanCategory.Invalid || item.Body is null)
         {
-            _ledger.MarkInvalid(item, string.Join("; ", item.Errors.Select(e => e.ToString())));
+            work.Reason = string.Join("; ", item.Errors.Select(e => e.ToString()));
+            _ledger.MarkInvalid(item, work.Reason);
             return ItemResult.Invalid;
         }
 
@@ -72,6 +76,7 @@ internal sealed class ItemSender
             if (media is null)
             {
                 _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, uploadError);
+                work.Reason = uploadError;
                 _ledger.MarkFailedBeforeSending(item, uploadError!); // leaves an in-doubt item in doubt
             }
         }
@@ -86,6 +91,7 @@ internal sealed class ItemSender
         var request = ActionRequest.For(item, media);
         var kind = item.PackageId ?? item.ActionType;
         var title = ReadBackIdentity.TitleOf(kind, request.ActionBody);
+        var keptBody = _options.KeepPayloads ? request.BodyJson : null;
 
         // An earlier run (or crash) left it in doubt: the read-back decides before anything is posted.
         var unresolved = work.InDoubtInLedger;
@@ -111,7 +117,7 @@ internal sealed class ItemSender
                     // The ledger says "in doubt", durably, the moment before the request leaves.
                     outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
                     {
-                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow());
+                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow(), keptBody);
                         sentNow = requestLeft = work.InDoubtInLedger = true;
                     }).ConfigureAwait(false);
                 }
@@ -161,14 +167,16 @@ internal sealed class ItemSender
                     item.Action, item.Key, item.GroupId, accepted.ReferenceId);
                 return new Attempt(ItemResult.Sent, null);
             case Permanent permanent:
-                _ledger.MarkFailed(item.Action, item.Key, permanent.ToString());
+                work.Reason = permanent.ToString();
+                _ledger.MarkFailed(item.Action, item.Key, work.Reason);
                 work.InDoubtInLedger = false;
                 _logger.LogWarning("{Action}/{Key} refused: {Error}", item.Action, item.Key, permanent.ToString());
                 return new Attempt(ItemResult.Failed, null);
             default:
                 var transient = (Transient)outcome;
                 unresolved = transient.OutcomeUnknown;
-                _ledger.MarkStillInDoubt(item.Action, item.Key, transient.ToString());
+                work.Reason = transient.ToString();
+                _ledger.MarkStillInDoubt(item.Action, item.Key, work.Reason);
                 _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, transient.ToString());
                 return new Attempt(null, transient);
         }
@@ -197,10 +205,12 @@ internal sealed class ItemSender
                     item.Action, item.Key, item.GroupId, referenceId);
                 return new Attempt(ItemResult.Reconciled, null);
             case Reconciliation.Undecidable(var reason):
+                work.Reason = reason;
                 _ledger.MarkStillInDoubt(item.Action, item.Key, reason);
                 _logger.LogWarning("{Action}/{Key} stays in doubt: {Reason}", item.Action, item.Key, reason);
                 return new Attempt(ItemResult.InDoubt, null);
             case Reconciliation.GroupGone(var reason):
+                work.Reason = reason;
                 _ledger.MarkFailed(item.Action, item.Key, reason);
                 work.InDoubtInLedger = false;
                 _logger.LogWarning("{Action}/{Key} failed: {Reason}", item.Action, item.Key, reason);
@@ -222,6 +232,7 @@ internal sealed class ItemSender
         {
             return ItemResult.NotStarted;
         }
+        work.Reason = error;
         if (unresolved)
         {
             _ledger.MarkStillInDoubt(item.Action, item.Key, error);

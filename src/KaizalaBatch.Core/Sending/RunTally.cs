@@ -2,17 +2,6 @@ using System.Collections.Concurrent;
 
 namespace KaizalaBatch.Sending;
 
-/// <summary>How one item ended in this run.</summary>
-internal enum ItemResult
-{
-    Sent,
-    Reconciled,
-    Failed,
-    InDoubt,
-    NotStarted,
-    Invalid,
-}
-
 /// <summary>The counters of one run, shared by the workers: per action and in total, the items in flight, and why the run
 /// stopped (the first reason wins).</summary>
 internal sealed class RunTally(int? total, IProgress<RunProgress>? progress)

@@ -20,7 +20,38 @@ public sealed record BatchOptions(int MaxAttempts = 5, int MaxErrors = 0, int Co
     /// <summary>Post an in-doubt item again when the service cannot list its type (<c>limits.inDoubt: resend</c>), instead of
     /// holding it in doubt for <c>resolve</c>.</summary>
     public bool ResendInDoubt { get; init; }
+
+    /// <summary>Keep the actionBody of every attempt in the ledger with its in-doubt mark (the run file's
+    /// <c>keepPayloads</c>), so that <c>plan</c> can show what changed since; false keeps only hashes.</summary>
+    public bool KeepPayloads { get; init; } = true;
 }
+
+/// <summary>How one item ended in this run.</summary>
+public enum ItemResult
+{
+    /// <summary>Accepted by the service.</summary>
+    Sent,
+
+    /// <summary>Found by the read-back (an earlier attempt had created it) and marked sent without posting again.</summary>
+    Reconciled,
+
+    /// <summary>Refused for good, or attempts exhausted with nothing created: the next run sends it again.</summary>
+    Failed,
+
+    /// <summary>A request went out and its outcome is unknown: the next run reconciles it, or <c>resolve</c> settles it.</summary>
+    InDoubt,
+
+    /// <summary>Never worked on: the run stopped first. The ledger is untouched.</summary>
+    NotStarted,
+
+    /// <summary>Failed validation: recorded as invalid, never sent.</summary>
+    Invalid,
+}
+
+/// <summary>How one item ended in this run, reported as it ends (<see cref="BatchRunner.ItemEnded"/>).</summary>
+/// <param name="Reason">Why it failed, stayed in doubt or is invalid, as the ledger records it (no secret); null when it
+/// was sent or reconciled.</param>
+public sealed record ItemOutcome(string Action, string Key, string GroupId, ItemResult Result, string? Reason);
 
 /// <summary>Where a run stands, for a progress bar.</summary>
 /// <param name="Remaining">Items not finished yet, when the total was given; else null.</param>

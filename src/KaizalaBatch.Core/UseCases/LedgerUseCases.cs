@@ -24,9 +24,12 @@ public sealed record ResolveResult(int ExitCode, RunFile? Run, IReadOnlyList<Led
 public static class LedgerUseCases
 {
     /// <summary><c>status</c>: what the ledger holds, per action and state.</summary>
-    public static StatusResult Status(string runFilePath, UseCaseHost host, DiagnosticBag diagnostics)
+    /// <param name="json"><c>--json</c>: also write the counts there as JSON (<see cref="StatusJson"/>); a target that cannot
+    /// be written is exit 2.</param>
+    public static StatusResult Status(string runFilePath, UseCaseHost host, DiagnosticBag diagnostics, OutputTarget? json = null)
     {
         ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(diagnostics);
         var run = RunFileInput.Load(runFilePath, host, diagnostics);
         using var ledger = run is null ? null : LedgerAccess.OpenForReading(run, host, diagnostics);
         if (run is null || ledger is null)
@@ -46,9 +49,19 @@ public static class LedgerUseCases
             },
             CancellationToken.None);
         var counted = pass.InputErrors == 0 ? notStarted : null;
-        return ledger.Exists
+        var result = ledger.Exists
             ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState(), counted)
             : new StatusResult(ExitCodes.Done, run, null, null, [], counted);
+        if (json is not null)
+        {
+            using var stream = json.TryOpen("the status JSON", diagnostics);
+            if (stream is null)
+            {
+                return result with { ExitCode = ExitCodes.InputUnusable };
+            }
+            StatusJson.Write(stream, run.Name, run.Actions.Select(a => a.Name), result.Ledger, result.Durability, result.Counts, result.NotStarted);
+        }
+        return result;
     }
 
     /// <summary><c>export</c>: the ledger as a results file, one row per item, to <paramref name="output"/>.</summary>

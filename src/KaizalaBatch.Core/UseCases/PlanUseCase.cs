@@ -8,23 +8,32 @@ using KaizalaBatch.Targets;
 namespace KaizalaBatch.UseCases;
 
 /// <summary>What <c>plan</c> is asked for besides the counts.</summary>
-/// <param name="JsonPath">Write every item (action, key, group, state, payload, errors) as JSON here.</param>
+/// <param name="Json">Write every item (action, key, group, state, payload, errors, what changed) as JSON there: a file,
+/// or the host's stdout.</param>
 /// <param name="HtmlPath">Write the self-contained preview page here.</param>
 /// <param name="CheckGroups">Also check online (paced, sends nothing) that every target group is reachable and every Job
 /// assignee a member; a miss is an input error.</param>
-public sealed record PlanRequest(string? JsonPath = null, string? HtmlPath = null, bool CheckGroups = false);
+public sealed record PlanRequest(OutputTarget? Json = null, string? HtmlPath = null, bool CheckGroups = false);
 
 /// <summary>What <c>plan</c> found. <paramref name="Pass"/> is null when the run file or its ledger is unusable.</summary>
 /// <param name="GroupsChecked">With <see cref="PlanRequest.CheckGroups"/>: how many valid items' targets were checked and
 /// found reachable; null when not asked or not reached.</param>
 /// <param name="GroupMisses">With <see cref="PlanRequest.CheckGroups"/>: targets out of reach and assignees who are not
 /// members (each an input error in the bag).</param>
-public sealed record PlanResult(int ExitCode, RunFile? Run, PlanPassResult? Pass, int? GroupsChecked = null, int GroupMisses = 0);
+public sealed record PlanResult(int ExitCode, RunFile? Run, PlanPassResult? Pass, int? GroupsChecked = null, int GroupMisses = 0)
+{
+    /// <summary>What changed in the first <see cref="PlanUseCase.ChangesShown"/> changed items since they were sent (the
+    /// plan's counts have them all; the JSON plan has every item's).</summary>
+    public IReadOnlyList<ItemChanges> Changes { get; init; } = [];
+}
 
 /// <summary><c>plan</c>: the dry run. Renders and validates every item, classifies it against the ledger (which it only
 /// reads), and optionally writes the JSON plan, the HTML preview, and checks the targets online. Sends nothing.</summary>
 public static class PlanUseCase
 {
+    /// <summary>How many changed items <see cref="PlanResult.Changes"/> shows in full.</summary>
+    public const int ChangesShown = 3;
+
     public static async Task<PlanResult> ExecuteAsync(string runFilePath, PlanRequest request, UseCaseHost host, DiagnosticBag diagnostics,
         CancellationToken cancellationToken)
     {
@@ -42,18 +51,33 @@ public static class PlanUseCase
             return new PlanResult(ExitCodes.InputUnusable, run, null);
         }
         PlanJsonWriter? json = null;
-        if (request.JsonPath is { } jsonPath && !TryCreate(jsonPath, "the JSON plan", diagnostics, path => json = new PlanJsonWriter(File.Create(path), run.Name)))
+        if (request.Json is { } jsonTarget)
         {
-            return new PlanResult(ExitCodes.InputUnusable, run, null);
+            if (jsonTarget.TryOpen("the JSON plan", diagnostics) is not { } stream)
+            {
+                return new PlanResult(ExitCodes.InputUnusable, run, null);
+            }
+            json = new PlanJsonWriter(stream, run.Name);
         }
         using (json)
         {
+            var sent = new SentChanges(ledger);
+            var changes = new List<ItemChanges>();
             var preview = request.HtmlPath is null ? null : new PreviewCollector();
             var targets = request.CheckGroups ? new GroupCheck() : null;
             var pass = PlanPass.Run(run, ledger.Reader(), LedgerAccess.RenderOptions(ledger, host), new PlanOptions(), diagnostics,
                 planned =>
                 {
-                    json?.Write(planned);
+                    // Only what is shown is read back and compared: a changed item's body, when the JSON plan or the
+                    // first few shown need it.
+                    var changed = planned.Category == PlanCategory.Changed && (json is not null || changes.Count < ChangesShown)
+                        ? sent.For(planned.Item)
+                        : null;
+                    if (changed is not null && changes.Count < ChangesShown)
+                    {
+                        changes.Add(changed);
+                    }
+                    json?.Write(planned, changed);
                     preview?.Add(planned);
                     targets?.Add(planned.Item);
                 },
@@ -66,14 +90,14 @@ public static class PlanUseCase
                     preview.Write(writer, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type));
                 }))
             {
-                return new PlanResult(ExitCodes.InputUnusable, run, pass);
+                return new PlanResult(ExitCodes.InputUnusable, run, pass) { Changes = changes };
             }
             if (targets is null || pass.ExitCode == ExitCodes.InputUnusable)
             {
-                return new PlanResult(pass.ExitCode, run, pass);
+                return new PlanResult(pass.ExitCode, run, pass) { Changes = changes };
             }
             var (failed, checkedItems, misses) = await CheckGroupsAsync(run, targets, host, diagnostics, cancellationToken);
-            return new PlanResult(failed ?? pass.ExitCode, run, pass, checkedItems, misses);
+            return new PlanResult(failed ?? pass.ExitCode, run, pass, checkedItems, misses) { Changes = changes };
         }
     }
 

@@ -2,6 +2,7 @@ using KaizalaBatch.Api;
 using KaizalaBatch.Diagnostics;
 using KaizalaBatch.Ledger;
 using KaizalaBatch.Planning;
+using KaizalaBatch.Reports;
 using KaizalaBatch.RunFiles;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
@@ -13,14 +14,26 @@ namespace KaizalaBatch.UseCases;
 /// <param name="Limit">Send at most this many items (in-doubt items are always reconciled).</param>
 /// <param name="ResendChanged">Send again the items whose content changed since they were sent.</param>
 /// <param name="MaxErrors">Stop after this many failed items (0: never); overrides <c>limits.maxErrors</c>.</param>
-public sealed record RunRequest(IReadOnlySet<string>? Only = null, int? Limit = null, bool ResendChanged = false, int? MaxErrors = null);
+public sealed record RunRequest(IReadOnlySet<string>? Only = null, int? Limit = null, bool ResendChanged = false, int? MaxErrors = null)
+{
+    /// <summary><c>--junit</c>: write a JUnit XML report there, one test case per item (<see cref="JUnitReport"/>).</summary>
+    public OutputTarget? JUnit { get; init; }
+}
 
 /// <summary>What <c>run</c> came to.</summary>
 /// <param name="Run">The run file; null when it is unusable.</param>
 /// <param name="Check">The first pass (validation and the plan's counts); null when it did not complete.</param>
 /// <param name="Summary">What the send pass did; null when nothing was handed to it.</param>
 /// <param name="Note">A user-facing line on why the run ended early, when it did; never holds a secret.</param>
-public sealed record RunResult(int ExitCode, RunFile? Run, PlanPassResult? Check, RunSummary? Summary, string? Note = null);
+public sealed record RunResult(int ExitCode, RunFile? Run, PlanPassResult? Check, RunSummary? Summary, string? Note = null)
+{
+    /// <summary>How many of the items that failed or stayed in doubt <see cref="Failures"/> holds at most.</summary>
+    public const int FailuresListed = 20;
+
+    /// <summary>The first <see cref="FailuresListed"/> items that failed or stayed in doubt, in the order they ended, with
+    /// their reasons; <see cref="Summary"/> counts them all.</summary>
+    public IReadOnlyList<ItemOutcome> Failures { get; init; } = [];
+}
 
 /// <summary>What a host may do while a run goes: show the warnings of the check, and progress while sending.</summary>
 public interface IRunObserver
@@ -55,7 +68,19 @@ public static class RunUseCase
         {
             return new RunResult(ExitCodes.InputUnusable, null, null, null);
         }
+        using var outcomes = RunOutcomes.Open(run, request.JUnit, diagnostics);
+        if (outcomes is null)
+        {
+            return new RunResult(ExitCodes.InputUnusable, run, null, null);
+        }
+        var result = await CheckAndSendAsync(run, request, host, diagnostics, observer, outcomes, stop, abort);
+        outcomes.Complete();
+        return result with { Failures = outcomes.Failures };
+    }
 
+    private static async Task<RunResult> CheckAndSendAsync(RunFile run, RunRequest request, UseCaseHost host, DiagnosticBag diagnostics,
+        IRunObserver observer, RunOutcomes outcomes, CancellationToken stop, CancellationToken abort)
+    {
         // An existing ledger is locked before anything else, so that a second run is refused at once (exit 3). A first
         // run creates its ledger only once the input has passed the check: an unusable input leaves no trace.
         ILedger? ledger = null;
@@ -77,7 +102,7 @@ public static class RunUseCase
                 using var reader = ledger is null ? Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time) : null;
                 var plannedAgainst = ledger ?? reader!;
                 check = PlanPass.Run(run, plannedAgainst.Reader(), LedgerAccess.RenderOptions(plannedAgainst, host, request.Only), planOptions,
-                    diagnostics, null, stop);
+                    diagnostics, outcomes.Planned, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -101,7 +126,7 @@ public static class RunUseCase
                     return new RunResult(refused, run, check, null);
                 }
             }
-            return await SendAsync(run, request, host, diagnostics, observer, ledger, check, toSend + check.InvalidItems, stop, abort);
+            return await SendAsync(run, request, host, diagnostics, observer, ledger, check, toSend + check.InvalidItems, outcomes, stop, abort);
         }
         finally
         {
@@ -110,7 +135,7 @@ public static class RunUseCase
     }
 
     private static async Task<RunResult> SendAsync(RunFile run, RunRequest request, UseCaseHost host, DiagnosticBag diagnostics,
-        IRunObserver observer, ILedger ledger, PlanPassResult check, int total, CancellationToken stop, CancellationToken abort)
+        IRunObserver observer, ILedger ledger, PlanPassResult check, int total, RunOutcomes outcomes, CancellationToken stop, CancellationToken abort)
     {
         ServiceConnection service;
         try
@@ -149,8 +174,12 @@ public static class RunUseCase
                 new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency)
                 {
                     ResendInDoubt = run.Limits.ResendInDoubt,
+                    KeepPayloads = run.KeepPayloads,
                 },
-                host.Time, host.Loggers.CreateLogger<BatchRunner>());
+                host.Time, host.Loggers.CreateLogger<BatchRunner>())
+            {
+                ItemEnded = outcomes.Ended,
+            };
 
             // Second pass: render again, streaming, into the sender, with the ledger's creation time as run.startedAt (as
             // every later run will). The plan's decision per item travels with it; the sender does not re-derive it.

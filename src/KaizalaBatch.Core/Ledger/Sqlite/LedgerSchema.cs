@@ -83,6 +83,11 @@ internal static class LedgerSchema
             PRIMARY KEY (action, key, sent_at)
         ) WITHOUT ROWID;
         """,
+        // 6: the actionBody each item was last sent with, compressed (SentBodies), so that plan can show what changed;
+        // null when the run file says keepPayloads: false, and for every item sent before this version.
+        """
+        ALTER TABLE items ADD COLUMN sent_body BLOB;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Count;

@@ -62,6 +62,16 @@ public sealed partial class SqliteLedger
         r.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(ordinal));
 
 
+    /// <summary>The actionBody the item was last sent with, as <see cref="MarkInDoubt"/> kept it; null when none was kept.</summary>
+    public string? FindSentBody(string action, string key) =>
+        Query<string?>(null, command =>
+        {
+            command.CommandText = "SELECT sent_body FROM items WHERE action = $action AND key = $key";
+            command.Parameters.AddWithValue("$action", action);
+            command.Parameters.AddWithValue("$key", key);
+            return command.ExecuteScalar() is byte[] kept ? SentBodies.Decompress(kept) : null;
+        });
+
     public bool IsReferenceKnown(string referenceId) =>
         Query(false, command =>
         {

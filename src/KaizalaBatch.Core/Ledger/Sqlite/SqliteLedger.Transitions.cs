@@ -6,20 +6,26 @@ namespace KaizalaBatch.Ledger.Sqlite;
 /// <summary>The item's state changes (SPEC section 2), each durable before it returns.</summary>
 public sealed partial class SqliteLedger
 {
+    /// <summary>Records, durably and before the request leaves, that an attempt is starting: the item is in doubt
     /// until <see cref="MarkSent"/> or <see cref="MarkFailed"/>. A crash in between leaves it in-doubt, to be reconciled.</summary>
     /// <param name="requestHash">The canonical hash of the actionBody being sent.</param>
     /// <param name="sentTitle">What the read-back's summary will call it (<see cref="Actions.ReadBackIdentity.TitleOf"/>).</param>
+    /// <param name="sentBody">The actionBody being sent (JSON), kept compressed in the same write; null keeps none and
+    /// drops one kept by an earlier attempt.</param>
     /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
-    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt)
+    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null)
     {
         ArgumentNullException.ThrowIfNull(item);
+        // Compressed here, not in the bind below, which runs inside the group commit that other senders wait for.
+        var body = sentBody is null ? null : SentBodies.Compress(sentBody);
         Write("""
-            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, attempts,
-                               first_row, attempt_started_at, in_doubt_since, updated_at)
-            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, 1, $row, $started, $started, $now)
+            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body,
+                               attempts, first_row, attempt_started_at, in_doubt_since, updated_at)
+            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, $body, 1, $row, $started, $started, $now)
             ON CONFLICT (action, key) DO UPDATE SET
                 group_id = excluded.group_id, action_type = excluded.action_type, content_hash = excluded.content_hash,
-                request_hash = excluded.request_hash, sent_title = excluded.sent_title, attempts = items.attempts + 1,
+                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body = excluded.sent_body,
+                attempts = items.attempts + 1,
                 first_row = excluded.first_row,
                 attempt_started_at = excluded.attempt_started_at,
                 in_doubt_since = CASE WHEN items.state = 'InDoubt' AND items.in_doubt_since IS NOT NULL
@@ -31,6 +37,7 @@ public sealed partial class SqliteLedger
                 BindItem(c, item);
                 c.Parameters.AddWithValue("$request", requestHash);
                 c.Parameters.AddWithValue("$title", (object?)sentTitle ?? DBNull.Value);
+                c.Parameters.AddWithValue("$body", (object?)body ?? DBNull.Value);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
             },
             opensDoubt: true);

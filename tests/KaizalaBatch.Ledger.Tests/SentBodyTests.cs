@@ -1,0 +1,101 @@
+using System.Text;
+using KaizalaBatch.Ledger.Sqlite;
+using KaizalaBatch.Planning;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KaizalaBatch.Ledger.Tests;
+
+/// <summary>The actionBody each item was sent with, kept compressed with its in-doubt mark (migration 6), so that plan can
+/// show what changed: given back as sent, dropped when the run file says keepPayloads: false, absent from older ledgers.</summary>
+public sealed class SentBodyTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void The_body_kept_with_the_in_doubt_mark_is_given_back_as_sent_and_stored_compressed()
+    {
+        var path = _dir.File("run.ledger.db");
+        var item = Items.Survey("survey", Items.NewGroup(), title: string.Concat(Enumerable.Repeat("Fire exit check. ", 40)));
+        var body = item.Body!.ToJsonString();
+        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
+        {
+            ledger.MarkInDoubt(item, "req", "t", _time.GetUtcNow(), body);
+            // In doubt is enough: the body left with the request that the mark announced.
+            Assert.Equal(body, ledger.FindSentBody(item.Action, item.Key));
+            ledger.MarkSent(item.Action, item.Key, "ref", "act");
+            Assert.Equal(body, ledger.FindSentBody(item.Action, item.Key));
+            Assert.Null(ledger.FindSentBody(item.Action, "another key"));
+        }
+        using (var reader = SqliteLedger.Open(path, LedgerMode.ReadOnly))
+        {
+            Assert.Equal(body, reader.FindSentBody(item.Action, item.Key));
+        }
+
+        var stored = RawBody(path, item);
+        Assert.NotNull(stored);
+        Assert.True(stored.Length < body.Length / 4, $"{stored.Length} bytes stored for a {body.Length}-character body");
+        Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes("Fire exit check")) < 0, "the body is stored as plain text");
+    }
+
+    [Fact]
+    public void An_attempt_that_keeps_no_body_drops_the_one_kept_before()
+    {
+        var path = _dir.File("run.ledger.db");
+        var item = Items.Job("job", Items.NewGroup());
+        using var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
+        ledger.MarkInDoubt(item, "req", null, _time.GetUtcNow(), item.Body!.ToJsonString());
+        ledger.MarkSent(item.Action, item.Key, "ref", "act");
+        Assert.NotNull(ledger.FindSentBody(item.Action, item.Key));
+
+        // keepPayloads: false, then the changed item is sent again.
+        ledger.MarkInDoubt(item, "req2", null, _time.GetUtcNow(), sentBody: null);
+        Assert.Null(ledger.FindSentBody(item.Action, item.Key));
+        Assert.Null(RawBody(path, item));
+        Assert.Equal(ItemState.InDoubt, ledger.Find(item.Action, item.Key)?.State);
+    }
+
+    [Fact]
+    public void A_ledger_from_before_bodies_were_kept_is_migrated_and_has_none()
+    {
+        var path = _dir.File("v5.ledger.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            LedgerSchema.Migrate(raw, upTo: 5);
+            using var insert = raw.CreateCommand();
+            insert.CommandText = "INSERT INTO items (action, key, group_id, action_type, state, content_hash, attempts, updated_at) VALUES ('a', 'k', 'g', 'Job', 'Sent', 'h', 1, 0)";
+            insert.ExecuteNonQuery();
+        }
+        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
+        {
+            Assert.Equal(6, ledger.SchemaVersion);
+            Assert.Equal(LedgerSchema.CurrentVersion, ledger.SchemaVersion);
+            Assert.Equal(ItemState.Sent, ledger.Find("a", "k")?.State);
+            Assert.Null(ledger.FindSentBody("a", "k"));
+        }
+        using var missing = SqliteLedger.Open(_dir.File("none.ledger.db"), LedgerMode.ReadOnly);
+        Assert.Null(missing.FindSentBody("a", "k"));
+    }
+
+    [Fact]
+    public void A_damaged_body_reads_as_not_kept()
+    {
+        Assert.Null(SentBodies.Decompress([1, 2, 3, 4, 5]));
+        Assert.Equal("{\"title\":\"x\"}", SentBodies.Decompress(SentBodies.Compress("{\"title\":\"x\"}")));
+    }
+
+    private static byte[]? RawBody(string path, RenderedItem item)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        raw.Open();
+        using var select = raw.CreateCommand();
+        select.CommandText = "SELECT sent_body FROM items WHERE action = $a AND key = $k";
+        select.Parameters.AddWithValue("$a", item.Action);
+        select.Parameters.AddWithValue("$k", item.Key);
+        return select.ExecuteScalar() as byte[];
+    }
+}
