@@ -78,7 +78,7 @@ public sealed class CrashLoopTests
             export.Select(r => (string)r["referenceId"]!).Order(StringComparer.Ordinal));
 
         var status = await scenario.CliAsync("status");
-        Assert.Matches(@"notice\s+0\s+150\s+0\s+0\s+0", status.StdOut);
+        Assert.Matches(@"notice\s+150\s+0\s+0\s+0\s+0\s+150", status.StdOut); // sent, failed, doubt, invalid, not started, total
 
         var again = await scenario.RunAsync();
         Assert.True(again.ExitCode == 0, again.AllOutput);

@@ -44,7 +44,7 @@ public sealed class RunLedgerE2eTests
         Assert.True(skipping.ExitCode == 0, skipping.AllOutput);
         Assert.Equal(12, scenario.Emulator.Actions.Count);
         var row = SummaryRow(skipping.StdOut, "notice");
-        Assert.Equal(["0", "0", "0", "0", "0", "9", "3"], row);
+        Assert.Equal(["0", "0", "0", "0", "0", "9", "3", "0"], row); // the last column: left for the next run
 
         var resend = await scenario.RunAsync("--resend-changed");
         Assert.True(resend.ExitCode == 0, resend.AllOutput);
@@ -83,7 +83,7 @@ public sealed class RunLedgerE2eTests
         var second = await scenario.RunAsync();
         Assert.True(second.ExitCode == 0, second.AllOutput);
         scenario.AssertEachGroupExactlyOnce("after the retry run");
-        Assert.Equal(["4", "0", "0", "0", "0", "6", "0"], SummaryRow(second.StdOut, "notice"));
+        Assert.Equal(["4", "0", "0", "0", "0", "6", "0", "0"], SummaryRow(second.StdOut, "notice"));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RunLedgerE2eTests
         var status = await scenario.CliAsync("status");
         Assert.True(status.ExitCode == 0, status.AllOutput);
         var notice = status.StdOut.Split('\n').Single(l => l.TrimStart().StartsWith("notice", StringComparison.Ordinal));
-        Assert.Equal(["0", "5", "0", "0", "0"], notice.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]);
+        Assert.Equal(["5", "0", "0", "0", "0", "5"], notice.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]); // sent, failed, doubt, invalid, not started, total
 
         var csvPath = Path.Combine(scenario.Folder.Path, "out.csv");
         var csv = await scenario.CliAsync("export", "--format", "csv", "--out", csvPath);
@@ -145,8 +145,8 @@ public sealed class RunLedgerE2eTests
         Assert.Equal(18, scenario.Emulator.Actions.Count);
         Assert.All(scenario.ActionsPerGroup(), g => Assert.Equal(2, g.Value));
         var status = await scenario.CliAsync("status");
-        Assert.Matches(@"reminder\s+0\s+9\s+0\s+0\s+0", status.StdOut);
-        Assert.Matches(@"notice\s+0\s+9\s+0\s+0\s+0", status.StdOut);
+        Assert.Matches(@"reminder\s+9\s+0\s+0\s+0\s+0\s+9", status.StdOut); // sent, failed, doubt, invalid, not started, total
+        Assert.Matches(@"notice\s+9\s+0\s+0\s+0\s+0\s+9", status.StdOut);
     }
 
     /// <summary>The cells of an action's row in the run summary table, after the action name.</summary>

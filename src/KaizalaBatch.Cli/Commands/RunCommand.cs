@@ -106,25 +106,33 @@ public static class RunCommand
     {
         var console = Terminal.Create(output);
         Tables.Run(console, run, plan, summary, request.ResendChanged, request.Only);
+        // Sentences go to the writer as they are: the console would wrap them at 80 columns, mid-command.
+        if (summary is { NotStarted: > 0 })
+        {
+            output.WriteLine(summary.NotStarted == 1
+                ? "1 item was not started; the next run takes it."
+                : $"{summary.NotStarted} items were not started; the next run takes them.");
+        }
         if (summary is { InDoubt: > 0 })
         {
             var count = summary.InDoubt == 1 ? "1 item stays" : $"{summary.InDoubt} items stay";
-            console.WriteLine($"{count} in doubt: a request went out and no answer came back, and the service's read-back cannot "
+            output.WriteLine($"{count} in doubt: a request went out and no answer came back, and the service's read-back cannot "
                 + "tell whether it created the Action (some types cannot be listed at all). Check those groups, then settle them with "
                 + $"`resolve {Path.GetFileName(run.Path)} --as sent` or `--as not-sent` (the next run then sends them); `status` lists them.");
         }
         var changed = request.ResendChanged ? 0 : plan.Totals.Changed;
         if (summary is null)
         {
-            console.MarkupLine(Markup.Escape(plan.Totals.Total == 0
+            output.WriteLine(plan.Totals.Total == 0
                 ? "Nothing to send: no CSV row became an item (see the warnings above)."
                 : changed > 0
                 ? $"Nothing to send: the ledger has every item; {Counted.Of(changed, "item")} changed since sent (--resend-changed sends them)."
-                : "Nothing to send: the ledger has every item, unchanged."));
+                : "Nothing to send: the ledger has every item, unchanged.");
         }
         else if (changed > 0)
         {
-            console.MarkupLine(Markup.Escape($"{Counted.Of(changed, "item")} changed since sent and not sent again; `plan` shows what changed, --resend-changed sends them."));
+            output.WriteLine($"{Counted.Of(changed, "item")} changed since sent {(changed == 1 ? "was" : "were")} not sent: "
+                + "--resend-changed sends them (`plan` shows what changed).");
         }
     }
 
