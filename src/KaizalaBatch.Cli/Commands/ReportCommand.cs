@@ -30,7 +30,7 @@ public static class ReportCommand
                 new ReadBackPrinter(error), stop.Token);
             if (result.Report is { } report)
             {
-                ReportPrinter.Write(Terminal.Create(output), report);
+                ReportPrinter.Write(Terminal.Create(output), output, report);
             }
             foreach (var (kind, path) in result.Written)
             {

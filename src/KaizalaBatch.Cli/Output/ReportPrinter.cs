@@ -7,9 +7,12 @@ namespace KaizalaBatch.Cli.Output;
 /// <summary>The report on the terminal: a table per action, then each question's, Job's and Poll's figures.</summary>
 public static class ReportPrinter
 {
-    public static void Write(IAnsiConsole console, Report report)
+    /// <param name="output">The sentences after the table go here as they are (the console would wrap them at 80 columns
+    /// outside a terminal).</param>
+    public static void Write(IAnsiConsole console, TextWriter output, Report report)
     {
         ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(report);
         var table = new Table().Title($"report: {Markup.Escape(report.RunName)}").Border(TableBorder.Simple);
         table.AddColumn("action");
@@ -27,36 +30,36 @@ public static class ReportPrinter
         {
             foreach (var question in action.Questions)
             {
-                console.WriteLine($"{action.Action} · Q{question.Index + 1} {question.Title} ({question.Type}, {question.Answered} answers)");
+                output.WriteLine($"{action.Action} · Q{question.Index + 1} {question.Title} ({question.Type}, {question.Answered} answers)");
                 foreach (var option in question.Options ?? [])
                 {
-                    console.WriteLine($"    {option.Title}: {option.Count} ({P(option.Share)})");
+                    output.WriteLine($"    {option.Title}: {option.Count} ({P(option.Share)})");
                 }
                 if (question.Numbers is { } n)
                 {
-                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"    count {n.Count} · min {n.Min:0.##} · median {n.Median:0.##} · mean {n.Mean:0.##} · max {n.Max:0.##}"));
                 }
                 if (question.Answers is { Count: > 0 } answers)
                 {
-                    console.WriteLine($"    {answers.Count} answers (in the CSV, JSON and HTML exports), e.g. \"{answers[0].Value}\"");
+                    output.WriteLine($"    {answers.Count} answers (in the CSV, JSON and HTML exports), e.g. \"{answers[0].Value}\"");
                 }
             }
             if (action.Job is { } job)
             {
-                console.WriteLine($"{action.Action} · assignees {job.Assignees} · completed {job.Completed} · open {job.Open} · overdue {job.Overdue}");
+                output.WriteLine($"{action.Action} · assignees {job.Assignees} · completed {job.Completed} · open {job.Open} · overdue {job.Overdue}");
             }
             foreach (var choice in action.Choices ?? [])
             {
-                console.WriteLine($"{action.Action} · {choice.Title}: {choice.Count} ({P(choice.Share)})");
+                output.WriteLine($"{action.Action} · {choice.Title}: {choice.Count} ({P(choice.Share)})");
             }
         }
         foreach (var skipped in report.Skipped)
         {
-            console.WriteLine($"{skipped.Action}: {skipped.Items} {skipped.Type} items not read: {skipped.Reason}.");
+            output.WriteLine($"{skipped.Action}: {skipped.Items} {skipped.Type} items not read: {skipped.Reason}.");
         }
         var reads = report.Reads;
-        console.WriteLine($"{reads.Calls} calls ({reads.ListCalls} list, {reads.DetailCalls} details); {reads.FromCache} items unchanged since the last report"
+        output.WriteLine($"{reads.Calls} calls ({reads.ListCalls} list, {reads.DetailCalls} details); {reads.FromCache} items unchanged since the last report"
             + (reads.Failed > 0 ? $"; {reads.Failed} items could not be read (their last known responses are shown; see --csv's error column)." : "."));
     }
 
