@@ -11,7 +11,7 @@ public sealed partial class ReportE2eTests
 
     private static async Task<string> CopyExample(TempFolder folder)
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(CliProcess.RepositoryRoot, "examples", "survey-rollout")).Where(f => !f.Contains(".ledger.db", StringComparison.Ordinal)))
+        foreach (var file in Directory.GetFiles(Path.Combine(CliProcess.RepositoryRoot, "examples", "survey-rollout")).Where(f => !f.Contains(".ledger.db", StringComparison.Ordinal) && !f.EndsWith(".emulator.json", StringComparison.Ordinal) && !f.EndsWith(".html", StringComparison.Ordinal)))
         {
             File.Copy(file, Path.Combine(folder.Path, Path.GetFileName(file)));
         }

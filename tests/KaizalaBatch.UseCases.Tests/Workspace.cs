@@ -47,7 +47,7 @@ public sealed class Workspace : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("kb-usecases-").FullName;
         var source = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", example);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories).Where(IsExampleInput))
         {
             var copy = Path.Combine(Folder, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
@@ -56,6 +56,16 @@ public sealed class Workspace : IDisposable
         var yaml = File.ReadAllText(RunFile).Replace("perMinute: 100", "perMinute: 1000000", StringComparison.Ordinal);
         File.WriteAllText(RunFile, yaml);
         Host = new UseCaseHost { Embedded = Emulators };
+    }
+
+    /// <summary>The example's own files, not what a run of it from the README left beside them (its ledger, the
+    /// embedded emulator's state, a refresh token, a report).</summary>
+    private static bool IsExampleInput(string path)
+    {
+        var name = Path.GetFileName(path);
+        return !(name.Contains(".ledger.db", StringComparison.Ordinal) || name.EndsWith(".emulator.json", StringComparison.Ordinal)
+            || name.EndsWith(".refresh-token", StringComparison.Ordinal) || name.EndsWith(".lock", StringComparison.Ordinal)
+            || name.EndsWith(".html", StringComparison.Ordinal));
     }
 
     public string Folder { get; }
