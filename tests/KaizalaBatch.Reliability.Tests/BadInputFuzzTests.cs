@@ -146,7 +146,10 @@ public sealed partial class BadInputFuzzTests
     private static string Copy(string folder, string example, Uri apiRoot)
     {
         var source = Path.Combine(CliProcess.RepositoryRoot, "examples", example);
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        // The example's own files, not what a run of it from the README left beside them (a ledger would read as "left").
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+                     .Where(f => !Path.GetFileName(f).Contains(".ledger.db", StringComparison.Ordinal) && !f.EndsWith(".emulator.json", StringComparison.Ordinal)
+                         && !f.EndsWith(".refresh-token", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
         {
             var target = Path.Combine(folder, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
