@@ -40,7 +40,7 @@ public sealed class ServiceConnection : IAsyncDisposable
         var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), host.Time, host.Loggers.CreateLogger<Pacer>());
         try
         {
-            var client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LedgerPath, embedded?.ApiRoot), pacer, host.Time,
+            var client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LocalFilesStem, embedded?.ApiRoot), pacer, host.Time,
                 host.Loggers.CreateLogger<KaizalaClient>());
             return new ServiceConnection(embedded, pacer, client);
         }
