@@ -75,7 +75,7 @@ public static class LedgerUseCases
             diagnostics.Add(UnknownAction(run, only));
             return new ResolveResult(ExitCodes.InputUnusable, run, []);
         }
-        if (!Ledgers.Exists(run.LedgerPath))
+        if (!LedgerAccess.Exists(run))
         {
             return new ResolveResult(ExitCodes.Done, run, []);
         }
