@@ -41,6 +41,22 @@ public static class StatusCommand
             }
             table.AddRow(["[bold]total[/]", .. states.Select(s => N(counts.Where(c => c.State == s).Sum(c => c.Count)))]);
             Terminal.Create(output).Write(table);
+            if (result.Runners.Count > 0)
+            {
+                // A shared ledger: who works on the run now (or stopped without leaving: its heartbeat grows old).
+                var runners = new Table().Title("runners").Border(TableBorder.Simple);
+                foreach (var column in new[] { "host", "pid", "last heartbeat", "items held" })
+                {
+                    runners.AddColumn(column);
+                }
+                foreach (var runner in result.Runners)
+                {
+                    var age = Math.Max(0, (int)(DateTimeOffset.UtcNow - runner.LastHeartbeat).TotalSeconds);
+                    runners.AddRow(Markup.Escape(runner.Host), N(runner.ProcessId),
+                        $"{runner.LastHeartbeat.ToLocalTime():yyyy-MM-dd HH:mm:ss} ({N(age)} s ago)", N(runner.ItemsHeld));
+                }
+                Terminal.Create(output).Write(runners);
+            }
             return ExitCodes.Done;
         });
         return command;

@@ -11,6 +11,9 @@ internal enum ItemResult
     InDoubt,
     NotStarted,
     Invalid,
+
+    /// <summary>Another runner of a shared run took it over (this runner's lease on it lapsed): counted there, not here.</summary>
+    TakenOver,
 }
 
 /// <summary>The counters of one run, shared by the workers: per action and in total, the items in flight, and why the run
@@ -98,6 +101,28 @@ internal sealed class RunTally(int? total, IProgress<RunProgress>? progress)
             }
         }
         // Also for an item not started: the progress must not keep counting it in flight.
+        Report();
+    }
+
+    /// <summary>An item another runner of a shared run has done since this one planned it: counted there, not here, but no
+    /// longer waiting here either.</summary>
+    public void Elsewhere()
+    {
+        lock (_gate)
+        {
+            _handled++;
+        }
+        Report();
+    }
+
+    /// <summary>A shared run took every item it could: what its plan counted and it did not find to do, other runners did
+    /// (they were planned before those runners finished them), so nothing remains.</summary>
+    public void AllTaken()
+    {
+        lock (_gate)
+        {
+            _handled = Math.Max(_handled, total ?? 0);
+        }
         Report();
     }
 

@@ -8,7 +8,11 @@ namespace KaizalaBatch.UseCases;
 /// <summary>What <c>status</c> found: the counts per action and state, with every action of the run file in its order
 /// (an action never started has no row in the ledger, yet it is part of the run).</summary>
 /// <param name="Ledger">Where the ledger is and how its writes are made durable; null when there is none yet.</param>
-public sealed record StatusResult(int ExitCode, RunFile? Run, string? Ledger, string? Durability, IReadOnlyList<StateCount> Counts);
+public sealed record StatusResult(int ExitCode, RunFile? Run, string? Ledger, string? Durability, IReadOnlyList<StateCount> Counts)
+{
+    /// <summary>The runners of a shared ledger (host, process, last heartbeat, items held); empty for SQLite.</summary>
+    public IReadOnlyList<RunnerInfo> Runners { get; init; } = [];
+}
 
 /// <summary>What <c>export</c> wrote.</summary>
 public sealed record ExportResult(int ExitCode, long Rows);
@@ -30,7 +34,7 @@ public static class LedgerUseCases
             return new StatusResult(ExitCodes.InputUnusable, run, null, null, []);
         }
         return ledger.Exists
-            ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState())
+            ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState()) { Runners = ledger.Runners() }
             : new StatusResult(ExitCodes.Done, run, null, null, []);
     }
 

@@ -114,7 +114,7 @@ public static class RunUseCase
         ServiceConnection service;
         try
         {
-            service = await ServiceConnection.OpenAsync(run, host);
+            service = await ServiceConnection.OpenAsync(run, host, ledger.Sharing);
         }
         catch (KaizalaConnectionException ex)
         {
