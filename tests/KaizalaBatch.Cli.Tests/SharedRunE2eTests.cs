@@ -65,6 +65,14 @@ public sealed partial class SharedRunE2eTests
         // The work was shared: each runner that ran from the start sent part of it.
         Assert.All(results.Take(2), r => Assert.True(Sent(r.StdOut) > 0, r.StdOut));
 
+        // No secret reached the database: not the connection's, not an access token the service handed out.
+        var stored = database.Dump();
+        Assert.NotEmpty(scenario.Emulator.IssuedSecrets);
+        foreach (var secret in scenario.Emulator.IssuedSecrets.Append(RunScenario.ApplicationSecret).Append(RunScenario.RefreshToken))
+        {
+            Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+        }
+
         // status shows the runners: the dead one never left, so its row stays with its last heartbeat and nothing held.
         var status = await scenario.CliAsync("status");
         Assert.True(status.ExitCode == 0, status.AllOutput);
