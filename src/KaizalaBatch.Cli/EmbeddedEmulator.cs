@@ -49,7 +49,7 @@ public sealed class EmbeddedEmulator : IEmbeddedServiceFactory
         return new EmulatorOptions
         {
             Organisation = Organisation(run.Connection.EmulatorOrg),
-            StateFile = run.LedgerPath + ".emulator.json",
+            StateFile = run.LocalFilesStem + ".emulator.json",
             RespondRate = 0.6,
             RespondAfter = TimeSpan.FromDays(2),
             Seed = 11,

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace KaizalaBatch.Ledger.Tests;
 
-/// <summary>The SQLite ledger: the contract's promises (durability, the run lock, states, media, no secrets) on real files.</summary>
+/// <summary>The SQLite ledger's own ways of keeping the contract (LedgerContractTests holds the contract itself, run on every
+/// backend): WAL, in-place migrations, the OS lock on the lock file, prepared lookups, a really full disk.</summary>
 public sealed class SqliteLedgerTests : IDisposable
 {
     private readonly TempFolder _dir = new();
@@ -16,45 +17,13 @@ public sealed class SqliteLedgerTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void Read_only_open_of_a_missing_file_creates_nothing()
+    public void The_file_is_kept_in_wal_mode()
     {
+        // The rest of what a reopen shows is the contract's (LedgerContractTests); this is how SQLite keeps it.
         var path = _dir.File("run.ledger.db");
-        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadOnly))
-        {
-            Assert.False(ledger.Exists);
-            Assert.Null(ledger.Find("a", "k"));
-            Assert.Empty(ledger.CountByState());
-            Assert.Empty(ledger.Export());
-        }
-        Assert.Empty(Directory.GetFiles(_dir.Path));
-    }
-
-    [Fact]
-    public void Writes_survive_reopen_and_the_schema_is_versioned()
-    {
-        var path = _dir.File("run.ledger.db");
-        var item = Items.Survey("survey", Items.NewGroup());
         using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
         {
-            Assert.Equal(LedgerSchema.CurrentVersion, ledger.SchemaVersion);
-            ledger.MarkInDoubt(item, "req1", null, _time.GetUtcNow());
-            ledger.MarkSent(item.Action, item.Key, "ref-1", "act-1");
-            ledger.RecordMedia("hash1", "media-1", "photo.jpg");
-        }
-        using (var again = SqliteLedger.Open(path, LedgerMode.ReadOnly))
-        {
-            var entry = again.Find(item.Action, item.Key);
-            Assert.NotNull(entry);
-            Assert.Equal(ItemState.Sent, entry.State);
-            Assert.Equal("ref-1", entry.ReferenceId);
-            Assert.Equal("act-1", entry.ActionId);
-            Assert.Equal(1, entry.Attempts);
-            Assert.Equal(item.ContentHash, entry.ContentHash);
-            Assert.Equal("media-1", again.FindMedia("hash1")?.MediaResource);
-            Assert.Equal(LedgerSchema.CurrentVersion, again.SchemaVersion);
-            var record = Assert.Single(again.Export());
-            Assert.Equal("req1", record.RequestHash);
-            Assert.Equal(item.GroupId, record.GroupId);
+            ledger.MarkInDoubt(Items.Survey("survey", Items.NewGroup()), "req1", null, _time.GetUtcNow());
         }
         using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
         raw.Open();
@@ -64,19 +33,14 @@ public sealed class SqliteLedgerTests : IDisposable
     }
 
     [Fact]
-    public void Every_write_is_committed_durably_before_the_call_returns()
+    public void A_shared_run_on_a_file_is_one_run_at_a_time()
     {
         var path = _dir.File("run.ledger.db");
-        var item = Items.Survey("survey", Items.NewGroup());
-        using var writer = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
-        Assert.Equal("SQLite WAL, synchronous=FULL", writer.Durability); // the WAL is fsynced at every commit
-        writer.MarkInDoubt(item, "r", null, _time.GetUtcNow());
-        // Another connection sees it at once, with the writer still open: nothing waits in a buffer or an open transaction.
-        using var reader = SqliteLedger.Open(path, LedgerMode.ReadOnly);
-        Assert.Equal(ItemState.InDoubt, reader.Find(item.Action, item.Key)?.State);
-        writer.MarkSent(item.Action, item.Key, "ref", "act");
-        Assert.Equal(ItemState.Sent, reader.Find(item.Action, item.Key)?.State);
-        Assert.Throws<InvalidOperationException>(() => reader.MarkFailed(item.Action, item.Key, "read-only"));
+        using var first = Ledgers.Open(path, LedgerMode.SharedRun, _time);
+        Assert.True(first.IsWritable);
+        Assert.Null(first.Sharing);
+        Assert.Empty(first.Runners());
+        Assert.Throws<LedgerLockedException>(() => Ledgers.Open(path, LedgerMode.SharedRun, _time));
     }
 
     [Fact]
@@ -117,52 +81,6 @@ public sealed class SqliteLedgerTests : IDisposable
     }
 
     [Fact]
-    public void In_doubt_streak_keeps_its_first_start_and_counts_attempts()
-    {
-        var path = _dir.File("run.ledger.db");
-        var item = Items.Job("job", Items.NewGroup());
-        using var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
-        var first = _time.GetUtcNow();
-        ledger.MarkInDoubt(item, "r", null, first);
-        ledger.MarkStillInDoubt(item.Action, item.Key, "timeout");
-        _time.Advance(TimeSpan.FromSeconds(30));
-        ledger.MarkInDoubt(item, "r", null, _time.GetUtcNow());
-        var record = ledger.FindRecord(item.Action, item.Key)!;
-        Assert.Equal(ItemState.InDoubt, record.State);
-        Assert.Equal(2, record.Attempts);
-        Assert.Equal(first, record.InDoubtSince);
-        Assert.Equal(first.AddSeconds(30), record.AttemptStartedAt);
-        ledger.MarkFailed(item.Action, item.Key, "HTTP 400: bad title");
-        record = ledger.FindRecord(item.Action, item.Key)!;
-        Assert.Equal(ItemState.Failed, record.State);
-        Assert.Null(record.InDoubtSince);
-        Assert.Equal("HTTP 400: bad title", record.LastError);
-        ledger.MarkInDoubt(item, "r", null, _time.GetUtcNow());
-        Assert.Equal(_time.GetUtcNow(), ledger.FindRecord(item.Action, item.Key)!.InDoubtSince);
-    }
-
-    [Fact]
-    public void Status_counts_per_action_and_state()
-    {
-        using var ledger = SqliteLedger.Open(_dir.File("run.ledger.db"), LedgerMode.ReadWrite, _time);
-        for (var i = 0; i < 5; i++)
-        {
-            var item = Items.Survey("survey", Items.NewGroup());
-            ledger.MarkInDoubt(item, "r", null, _time.GetUtcNow());
-            if (i < 3)
-            {
-                ledger.MarkSent(item.Action, item.Key, $"ref{i}", null);
-            }
-        }
-        ledger.MarkInvalid(Items.Job("job", Items.NewGroup()), "title is missing");
-        Assert.Equal(
-            [new StateCount("job", ItemState.Invalid, 1), new StateCount("survey", ItemState.InDoubt, 2), new StateCount("survey", ItemState.Sent, 3)],
-            ledger.CountByState());
-        Assert.True(ledger.IsReferenceKnown("ref1"));
-        Assert.False(ledger.IsReferenceKnown("ref9"));
-    }
-
-    [Fact]
     public void Point_lookups_over_many_items_use_one_prepared_statement()
     {
         var path = _dir.File("big.ledger.db");
@@ -189,25 +107,6 @@ public sealed class SqliteLedgerTests : IDisposable
         }
         Assert.Null(ledger.Find("a", "missing"));
         Assert.Equal(100_000, ledger.Export().Count());
-    }
-
-    [Fact]
-    public void A_second_run_is_refused_naming_the_holder_and_admitted_after_dispose()
-    {
-        var path = _dir.File("run.ledger.db");
-        using (var first = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
-        {
-            var refused = Assert.Throws<LedgerLockedException>(() => SqliteLedger.Open(path, LedgerMode.ReadWrite, _time));
-            Assert.NotNull(refused.Holder);
-            Assert.Equal(Environment.ProcessId, refused.Holder.ProcessId);
-            Assert.Equal(Environment.MachineName, refused.Holder.Host);
-            Assert.Contains(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Message);
-            // Readers (plan, status, export) are never refused.
-            using var reader = SqliteLedger.Open(path, LedgerMode.ReadOnly);
-            Assert.Empty(reader.CountByState());
-        }
-        using var second = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
-        Assert.True(second.Exists);
     }
 
     [Fact]

@@ -28,8 +28,9 @@ public static class SurveyBatch
     /// <summary>Writes run.yaml and groups.csv; returns the run file's path. Group ids are drawn from <paramref name="seed"/>.</summary>
     /// <param name="announcement">Send an Announcement instead of a Survey: a type the service cannot list, so a lost answer
     /// is held in doubt for <c>resolve</c>.</param>
+    /// <param name="ledger">The run file's <c>ledger:</c> (a PostgreSQL URL, say); null: the default SQLite file.</param>
     public static string Write(TempFolder folder, Uri apiRoot, int items, int seed, int concurrency = 8, int maxAttempts = 5,
-        int timeoutSeconds = 60, bool announcement = false)
+        int timeoutSeconds = 60, bool announcement = false, string? ledger = null, int perMinute = 1_000_000)
     {
         var random = new Random(seed);
         var csv = new StringBuilder("groupId,site,contacts\n");
@@ -40,9 +41,10 @@ public static class SurveyBatch
             csv.Append(CultureInfo.InvariantCulture, $"{new Guid(bytes)},Store {i + 1},\"98{random.Next(10_000_000, 99_999_999)}\"\n");
         }
         folder.Write("groups.csv", csv.ToString());
-        return folder.Write("run.yaml", Connection(apiRoot, timeoutSeconds) + string.Create(CultureInfo.InvariantCulture, $$$"""
+        return folder.Write("run.yaml", Connection(apiRoot, timeoutSeconds) + (ledger is null ? "" : $"ledger: {ledger}\n")
+            + string.Create(CultureInfo.InvariantCulture, $$$"""
             limits:
-              perMinute: 1000000
+              perMinute: {{{perMinute}}}
               concurrency: {{{concurrency}}}
               maxAttempts: {{{maxAttempts}}}
               maxErrors: 0

@@ -42,7 +42,7 @@ public static class ResolveCommand
         }
         if (result.Settled.Count == 0)
         {
-            output.WriteLine(File.Exists(run.LedgerPath)
+            output.WriteLine(LedgerAccess.Exists(run)
                 ? $"resolve: nothing in doubt{Filter(only, key)}."
                 : $"resolve: {run.Name}: no ledger yet at {run.LedgerPath}; nothing is in doubt.");
             return ExitCodes.Done;

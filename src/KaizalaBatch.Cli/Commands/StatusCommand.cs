@@ -30,6 +30,7 @@ public static class StatusCommand
                 return ExitCodes.Done;
             }
             Tables.Status(Terminal.Create(output), run, result.Ledger, result.Counts, result.NotStarted);
+            Tables.Runners(Terminal.Create(output), result.Runners);
             return ExitCodes.Done;
         });
         return command;

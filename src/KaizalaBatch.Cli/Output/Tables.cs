@@ -128,4 +128,23 @@ public static class Tables
             ? "not started: only what the ledger holds; the run file's items cannot be counted now (`validate` says why)"
             : "not started: items of the run file that no run has taken yet");
     }
+
+    /// <summary><c>status</c> of a shared ledger: who works on the run now (or stopped without leaving: its heartbeat grows old).</summary>
+    public static void Runners(IAnsiConsole console, IReadOnlyList<RunnerInfo> runners)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(runners);
+        if (runners.Count == 0)
+        {
+            return;
+        }
+        var table = Create("runners", "host", "pid", "last heartbeat", "items held");
+        foreach (var runner in runners)
+        {
+            var age = Math.Max(0, (int)(DateTimeOffset.UtcNow - runner.LastHeartbeat).TotalSeconds);
+            table.AddRow(Markup.Escape(runner.Host), N(runner.ProcessId),
+                $"{runner.LastHeartbeat.ToLocalTime():yyyy-MM-dd HH:mm:ss} ({N(age)} s ago)", N(runner.ItemsHeld));
+        }
+        console.Write(table);
+    }
 }

@@ -19,7 +19,8 @@ public sealed record KaizalaClientOptions(
     /// <summary>Renew the access token this long before it expires (at most a tenth of its lifetime).</summary>
     public TimeSpan RenewBeforeExpiry { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The refresh token file's conventional place beside a ledger.</summary>
+    /// <summary>The refresh token file's conventional place beside a ledger: <paramref name="ledgerPath"/> is the ledger file,
+    /// or for a database ledger the stem this machine keeps the run's files under (<c>RunFile.LocalFilesStem</c>).</summary>
     public static string RefreshTokenFileFor(string ledgerPath) => ledgerPath + ".refresh-token";
 
     /// <summary>The embedded emulator takes any credentials; these name the connector in its inspection pages.</summary>

@@ -17,8 +17,9 @@ public enum Resolution
 public sealed record CachedResponses(string Action, string Key, int ResponseCount, string ResponsesJson, DateTimeOffset ReadAt);
 
 /// <summary>The ledger contract: what planning, sending, status, export, resolve, report and remind need from a store of
-/// every item's outcome (SPEC section 2). SQLite (<see cref="Sqlite.SqliteLedger"/>) is the first implementation; another
-/// backend is another folder beside it, opened by <see cref="Ledgers.Open"/>.
+/// every item's outcome (SPEC section 2). SQLite (<see cref="Sqlite.SqliteLedger"/>) is the embedded default; PostgreSQL
+/// (<see cref="Postgres.PostgresLedger"/>) is the one several runners may share; each backend is a folder, opened by
+/// <see cref="Ledgers.Open"/>.
 /// <para>Every implementation keeps these promises: a write is durable before it returns (so an in-doubt mark is on disk
 /// before the request leaves); once a write has failed for a reason outside the program, every later
 /// <see cref="MarkInDoubt"/> throws <see cref="LedgerUnwritableException"/> without being tried; a writable ledger holds the
@@ -41,6 +42,14 @@ public interface ILedger : ILedgerReader, IDisposable
     /// <summary>How writes are made durable, as the store reports it now (for <c>status</c>), e.g.
     /// <c>SQLite WAL, synchronous=FULL</c>.</summary>
     string Durability { get; }
+
+    /// <summary>How this runner shares the run with runners on other machines: claims, leases and a common pace; null when
+    /// the ledger is held by one run alone (SQLite, or any ledger not opened as <see cref="LedgerMode.SharedRun"/>).</summary>
+    ISharedRun? Sharing { get; }
+
+    /// <summary>The runners that write to the ledger now or did lately (for <c>status</c>): host, process, last heartbeat,
+    /// items held. Empty for a ledger that one run holds alone (SQLite).</summary>
+    IReadOnlyList<RunnerInfo> Runners();
 
     // ---- sending ----
 

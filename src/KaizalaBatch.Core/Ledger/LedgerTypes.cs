@@ -2,11 +2,29 @@ using KaizalaBatch.Planning;
 
 namespace KaizalaBatch.Ledger;
 
-/// <summary>How a ledger is opened. Only <see cref="ReadWrite"/> creates the file, migrates it and takes the run lock.</summary>
+/// <summary>How a ledger is opened. Only the writing modes create the store, migrate it and take the run lock.</summary>
 public enum LedgerMode
 {
     ReadOnly,
+
+    /// <summary>Writes, holding the run lock alone: resolve, report, remind, and a run on a ledger that cannot be shared.</summary>
     ReadWrite,
+
+    /// <summary>Writes as one of several runners of one run, where the backend can share the work (PostgreSQL: each item is
+    /// claimed under a lease, see <see cref="ILedger.Sharing"/>); refused while a <see cref="ReadWrite"/> open holds it. A
+    /// backend that cannot share (SQLite) opens it as <see cref="ReadWrite"/>: one run at a time.</summary>
+    SharedRun,
+}
+
+/// <summary>What a backend needs besides the location, from the run file.</summary>
+/// <param name="Password">A database's password (from <c>${env:NAME}</c>); null: the driver's own (PGPASSWORD, ~/.pgpass).</param>
+/// <param name="Lease">How long a runner's claim on an item lasts without a heartbeat (a shared ledger): longer than any
+/// request the holder can have on the wire, so that an item whose holder died is taken over only once its last request can
+/// no longer arrive. Null: <see cref="DefaultLease"/>.</param>
+public sealed record LedgerOptions(Secret? Password = null, TimeSpan? Lease = null)
+{
+    /// <summary>Twice the default client timeout of a minute.</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Who holds a ledger's run lock, as recorded by the holder when it took the lock.</summary>
@@ -41,6 +59,9 @@ public enum LedgerWriteFailure
 
     /// <summary>The disk or the filesystem failed: SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PROTOCOL.</summary>
     IoError,
+
+    /// <summary>The database server cannot be reached, or dropped the connection (a database ledger).</summary>
+    Unreachable,
 }
 
 /// <summary>A durable write to the ledger failed for a reason outside the program (disk full, permissions, I/O).
@@ -63,10 +84,14 @@ public sealed class LedgerUnwritableException : Exception
     {
         LedgerWriteFailure.DiskFull =>
             $"the ledger {path} cannot be written: the disk is full. Free space on that disk, then run again",
+        LedgerWriteFailure.NoPermission when RunFiles.LedgerLocation.IsDatabase(path) =>
+            $"the ledger {path} cannot be written: permission denied (the database user may not write its tables). Fix the grants, then run again",
         LedgerWriteFailure.NoPermission =>
             $"the ledger {path} cannot be written: permission denied (the file or its folder is read-only for this user). Fix the permissions, then run again",
         LedgerWriteFailure.Busy =>
             $"the ledger {path} cannot be written: another program holds it locked. Close that program, then run again",
+        LedgerWriteFailure.Unreachable =>
+            $"the ledger {path} cannot be written: the database server cannot be reached ({inner.Message.Split('\n')[0]}). Check the server and the network, then run again",
         _ =>
             $"the ledger {path} cannot be written: an I/O error ({inner.Message.Split('\n')[0]}). Check the disk, then run again",
     } + "; no new request was sent after the failed write, and the next run reconciles the items left in doubt and sends the rest.";

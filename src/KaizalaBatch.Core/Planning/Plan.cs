@@ -30,6 +30,22 @@ public sealed record PlannedItem(RenderedItem Item, PlanCategory Category, Ledge
 {
     /// <summary>Whether a run hands it to the sender at all: to post, to reconcile, or to record as invalid.</summary>
     public bool TakenByRun => Send || Category is PlanCategory.InDoubt or PlanCategory.Invalid;
+
+    /// <summary>The decision again, once a runner that shares the run with others has claimed the item and read its entry
+    /// <paramref name="now"/> under the claim. Unchanged since planned: the decision stands. Left in doubt by a runner whose
+    /// lease lapsed (<paramref name="tookOverLapsedLease"/>; it died, or lost the database): reconcile it first, as any
+    /// in-doubt item. Otherwise another runner worked on it since this one planned it: null, it is that runner's to count
+    /// (this run does not send an item twice, nor retry what another runner of it failed).</summary>
+    public PlannedItem? AfterClaim(LedgerEntry? now, bool tookOverLapsedLease)
+    {
+        if (now == Entry)
+        {
+            return this;
+        }
+        return tookOverLapsedLease && now is { State: ItemState.InDoubt } && Item.IsValid
+            ? this with { Category = PlanCategory.InDoubt, Entry = now, Send = false }
+            : null;
+    }
 }
 
 /// <summary>How a plan decides which items a run would send.</summary>

@@ -5,7 +5,9 @@ namespace KaizalaBatch.RunFiles;
 /// <summary>A run file, read and checked (SPEC section 1), with every default filled in.</summary>
 /// <param name="Path">The run file's absolute path.</param>
 /// <param name="Directory">The folder relative paths (CSV, templates, ledger; media unless mediaRoot says) are resolved against.</param>
-/// <param name="LedgerPath">Absolute path of the ledger: <c>ledger:</c> if given, else <c>&lt;name&gt;.ledger.db</c> beside the run file.</param>
+/// <param name="LedgerPath">Where the ledger is: the absolute path of a SQLite file (<c>ledger:</c> if given, else
+/// <c>&lt;name&gt;.ledger.db</c> beside the run file), or a PostgreSQL URL as written, without its password
+/// (<see cref="LedgerLocation"/>): safe to print.</param>
 /// <param name="Vars">The <c>vars:</c> mapping as written (templates see it as <c>vars</c>), or null.</param>
 public sealed record RunFile(
     string Path,
@@ -19,6 +21,14 @@ public sealed record RunFile(
     IReadOnlyList<ActionDefinition> Actions,
     string LedgerPath)
 {
+    /// <summary>A database ledger's password, from <c>${env:NAME}</c> in its URL; null: none in the URL (libpq's
+    /// <c>PGPASSWORD</c> or <c>~/.pgpass</c> may still give one).</summary>
+    public Secret? LedgerPassword { get; init; }
+
+    /// <summary>The stem of the files this machine keeps beside the ledger (<c>.refresh-token</c>, the embedded emulator's
+    /// <c>.emulator.json</c>): the ledger file, or <c>&lt;database&gt;.pg</c> beside the run file for a database ledger.</summary>
+    public string LocalFilesStem => LedgerLocation.LocalFilesStem(LedgerPath, Directory);
+
     /// <summary>Absolute path of <c>mediaRoot:</c> if given, else null.</summary>
     public string? MediaRoot { get; init; }
 

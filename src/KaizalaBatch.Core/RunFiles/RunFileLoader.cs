@@ -79,12 +79,12 @@ public static partial class RunFileLoader
         var connection = BuildConnection(root["connection"] as MappingToken, directory, environment, diagnostics);
         var limits = BuildLimits(root["limits"] as MappingToken);
         var phoneDefaults = new PhoneDefaults(NormaliseCountryCode(((root["phoneDefaults"] as MappingToken)?["countryCode"] as StringToken)?.Value));
-        var ledger = (root["ledger"] as StringToken)?.Value;
-        var ledgerPath = System.IO.Path.GetFullPath(ledger is null ? name + ".ledger.db" : ledger, directory);
+        var (ledgerPath, ledgerPassword) = BuildLedger(root["ledger"] as StringToken, name, directory, environment, diagnostics);
 
         foreach (var entry in root.Entries)
         {
-            if (entry.Key.Value != "connection")
+            // A database ledger's URL reads ${env:NAME} too (its password, say); a file path does not.
+            if (entry.Key.Value != "connection" && !(entry.Key.Value == "ledger" && LedgerLocation.IsDatabase(ledgerPath)))
             {
                 WarnAboutEnvironmentReferences(entry.Value, diagnostics);
             }
@@ -114,6 +114,7 @@ public static partial class RunFileLoader
         {
             MediaRoot = BuildMediaRoot(root["mediaRoot"] as StringToken, directory, diagnostics),
             KeepPayloads = root["keepPayloads"] is LiteralToken { Value: { } keep } && keep.TryGetValue<bool>(out var kept) ? kept : true,
+            LedgerPassword = ledgerPassword,
         };
     }
 

@@ -16,6 +16,7 @@ public sealed class BatchRunner
     private readonly BatchOptions _options;
     private readonly ILogger _logger;
     private readonly ItemSender _sender;
+    private readonly SharedItems? _shared; // a run shared with runners on other machines
 
     public BatchRunner(KaizalaClient client, ILedger ledger, BatchOptions options, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -32,6 +33,7 @@ public sealed class BatchRunner
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _sender = new ItemSender(client, ledger, options, time ?? TimeProvider.System, _logger);
+        _shared = ledger.Sharing is { } sharing ? new SharedItems(sharing, time ?? TimeProvider.System, _logger) : null;
     }
 
     /// <summary>Told how each item ended (sent, reconciled, failed, in doubt, invalid, or not started because the run
@@ -72,6 +74,15 @@ public sealed class BatchRunner
             FullMode = BoundedChannelFullMode.Wait,
         });
 
+        if (_shared is not null)
+        {
+            // Each item claimed before a worker gets it; a claim the ledger cannot write stops the intake like any failed write.
+            items = _shared.ClaimAsync(items, run, unwritable =>
+            {
+                run.StopFor(StopReason.LedgerUnwritable, unwritable.Message);
+                intake.Cancel();
+            }, intake.Token);
+        }
         var producer = Task.Run(async () =>
         {
             try
@@ -104,6 +115,10 @@ public sealed class BatchRunner
         {
             run.StopFor(StopReason.Cancelled, "stopped on request");
         }
+        if (_shared is not null && run.Stopped is null)
+        {
+            run.AllTaken();
+        }
         if (run.Stopped is not null && totalItems is { } total)
         {
             run.SetNotStarted(total - run.Handled);
@@ -131,54 +146,74 @@ public sealed class BatchRunner
     {
         await foreach (var next in items.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            if (intake.IsCancellationRequested)
-            {
-                run.NotStarted();
-                Ended(next, ItemResult.NotStarted, null);
-                continue;
-            }
-            run.Begin();
-            var work = new ItemSender.Work(next);
-            var action = next.Item.Action;
-            var result = ItemResult.NotStarted;
             try
             {
-                result = await _sender.SendAsync(work, intake.Token, abort).ConfigureAwait(false);
-                run.End(action, result);
+                await WorkOnAsync(next, run, intake, abort).ConfigureAwait(false);
             }
-            catch (ConnectionLostException lost)
+            finally
             {
-                result = lost.Result;
-                work.Reason ??= lost.InnerException!.Message;
-                run.End(action, result);
-                if (run.StopFor(StopReason.ConnectionFailed, lost.InnerException!.Message))
-                {
-                    _logger.LogError("Stopping the run: {Reason}", lost.InnerException.Message);
-                }
-                await intake.CancelAsync().ConfigureAwait(false);
+                _shared?.Release(next.Item.Action, next.Item.Key);
             }
-            catch (LedgerUnwritableException unwritable)
+        }
+    }
+
+    private async Task WorkOnAsync(PlannedItem next, RunTally run, CancellationTokenSource intake, CancellationToken abort)
+    {
+        if (intake.IsCancellationRequested)
+        {
+            run.NotStarted();
+            Ended(next, ItemResult.NotStarted, null);
+            return;
+        }
+        run.Begin();
+        var work = new ItemSender.Work(next);
+        var action = next.Item.Action;
+        var result = ItemResult.NotStarted;
+        try
+        {
+            result = await _sender.SendAsync(work, intake.Token, abort).ConfigureAwait(false);
+            run.End(action, result);
+        }
+        catch (ConnectionLostException lost)
+        {
+            result = lost.Result;
+            work.Reason ??= lost.InnerException!.Message;
+            run.End(action, result);
+            if (run.StopFor(StopReason.ConnectionFailed, lost.InnerException!.Message))
             {
-                // The ledger refuses every in-doubt mark from now on, so no new request leaves; the others finish.
-                result = work.CutShort;
-                work.Reason = unwritable.Message;
-                run.End(action, result);
-                run.StopFor(StopReason.LedgerUnwritable, unwritable.Message);
-                await intake.CancelAsync().ConfigureAwait(false);
+                _logger.LogError("Stopping the run: {Reason}", lost.InnerException.Message);
             }
-            catch (OperationCanceledException) when (abort.IsCancellationRequested)
-            {
-                result = work.CutShort;
-                work.Reason = "the run was aborted while its request was in flight";
-                run.End(action, result);
-            }
-            Ended(next, result, work.Reason);
-            if (_options.MaxErrors > 0 && run.Errors >= _options.MaxErrors
-                && run.StopFor(StopReason.MaxErrors, $"{run.Errors} items failed (maxErrors {_options.MaxErrors})"))
-            {
-                _logger.LogWarning("Stopping the run: {Errors} items failed, maxErrors is {MaxErrors}", run.Errors, _options.MaxErrors);
-                await intake.CancelAsync().ConfigureAwait(false);
-            }
+            await intake.CancelAsync().ConfigureAwait(false);
+        }
+        catch (LedgerUnwritableException unwritable)
+        {
+            // The ledger refuses every in-doubt mark from now on, so no new request leaves; the others finish.
+            result = work.CutShort;
+            work.Reason = unwritable.Message;
+            run.End(action, result);
+            run.StopFor(StopReason.LedgerUnwritable, unwritable.Message);
+            await intake.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            result = work.CutShort;
+            work.Reason = "the run was aborted while its request was in flight";
+            run.End(action, result);
+        }
+        catch (ClaimLostException lost)
+        {
+            // Another runner took it over (this runner's lease lapsed): it is that runner's now; no request left for it.
+            _logger.LogWarning("{Reason}", lost.Message);
+            result = ItemResult.TakenOver;
+            work.Reason = lost.Message;
+            run.End(action, result);
+        }
+        Ended(next, result, work.Reason);
+        if (_options.MaxErrors > 0 && run.Errors >= _options.MaxErrors
+            && run.StopFor(StopReason.MaxErrors, $"{run.Errors} items failed (maxErrors {_options.MaxErrors})"))
+        {
+            _logger.LogWarning("Stopping the run: {Errors} items failed, maxErrors is {MaxErrors}", run.Errors, _options.MaxErrors);
+            await intake.CancelAsync().ConfigureAwait(false);
         }
     }
 }

@@ -90,6 +90,28 @@ internal sealed class RunTally(int? total, IProgress<RunProgress>? progress)
         Report();
     }
 
+    /// <summary>An item another runner of a shared run has done since this one planned it: counted there, not here, but no
+    /// longer waiting here either.</summary>
+    public void Elsewhere()
+    {
+        lock (_gate)
+        {
+            _handled++;
+        }
+        Report();
+    }
+
+    /// <summary>A shared run took every item it could: what its plan counted and it did not find to do, other runners did
+    /// (they were planned before those runners finished them), so nothing remains.</summary>
+    public void AllTaken()
+    {
+        lock (_gate)
+        {
+            _handled = Math.Max(_handled, total ?? 0);
+        }
+        Report();
+    }
+
     public void NotStarted()
     {
         lock (_gate)

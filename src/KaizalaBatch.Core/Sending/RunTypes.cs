@@ -41,6 +41,9 @@ public enum ItemResult
     /// <summary>A request went out and its outcome is unknown: the next run reconciles it, or <c>resolve</c> settles it.</summary>
     InDoubt,
 
+    /// <summary>Another runner of a shared run took it over (this runner's lease on it lapsed): counted there, not here.</summary>
+    TakenOver,
+
     /// <summary>Never worked on: the run stopped first. The ledger is untouched.</summary>
     NotStarted,
 

@@ -17,7 +17,7 @@ public static class LedgerAccess
         ArgumentNullException.ThrowIfNull(diagnostics);
         try
         {
-            return Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time);
+            return Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time, Options(run));
         }
         catch (Exception ex) when (ex is LedgerSchemaException or LedgerUnreadableException)
         {
@@ -28,15 +28,17 @@ public static class LedgerAccess
 
     /// <summary>For the use cases that write (run, resolve, report, remind): the ledger with its run lock, or null with the
     /// exit code when it cannot be had (3: another run holds it; 2: it cannot be used), the reason in
-    /// <paramref name="diagnostics"/>. <paramref name="then"/> ends the locked message (what the user may do).</summary>
-    public static (ILedger? Ledger, int ExitCode) OpenForWriting(RunFile run, UseCaseHost host, DiagnosticBag diagnostics, string then)
+    /// <paramref name="diagnostics"/>. <paramref name="then"/> ends the locked message (what the user may do).
+    /// <paramref name="shared"/>: a run, which runners on other machines may join where the ledger can be shared.</summary>
+    public static (ILedger? Ledger, int ExitCode) OpenForWriting(RunFile run, UseCaseHost host, DiagnosticBag diagnostics, string then,
+        bool shared = false)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(diagnostics);
         try
         {
-            return (Ledgers.Open(run.LedgerPath, LedgerMode.ReadWrite, host.Time), ExitCodes.Done);
+            return (Ledgers.Open(run.LedgerPath, shared ? LedgerMode.SharedRun : LedgerMode.ReadWrite, host.Time, Options(run)), ExitCodes.Done);
         }
         catch (LedgerLockedException ex)
         {
@@ -52,6 +54,25 @@ public static class LedgerAccess
             return (null, ExitCodes.InputUnusable);
         }
     }
+
+    /// <summary>Whether the run's ledger may exist yet (a first run creates it only once its input has passed).</summary>
+    public static bool Exists(RunFile run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Ledgers.Exists(run.LedgerPath, Options(run));
+    }
+
+    /// <summary>What the backend needs from the run file: a database's password, and a lease on claimed items that outlasts
+    /// any request on the wire (twice the client timeout), so an item is taken over from a runner that died only once its
+    /// last request can no longer arrive.</summary>
+    public static LedgerOptions Options(RunFile run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var twice = run.Connection.Timeout * 2;
+        return new LedgerOptions(run.LedgerPassword, twice > MinimumLease ? twice : MinimumLease);
+    }
+
+    private static readonly TimeSpan MinimumLease = TimeSpan.FromSeconds(10);
 
     private static Diagnostic Unusable(RunFile run, string message) =>
         Diagnostic.Error(DiagnosticCodes.LedgerUnusable, message, new SourceLocation(run.LedgerPath));

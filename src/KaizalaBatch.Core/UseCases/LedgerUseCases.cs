@@ -12,7 +12,11 @@ namespace KaizalaBatch.UseCases;
 /// <param name="NotStarted">Per action, the valid items of the run file the ledger has no record of (a run stopped before
 /// them, or a limit left them); null when the run file's items cannot be rendered now (its input has errors).</param>
 public sealed record StatusResult(int ExitCode, RunFile? Run, string? Ledger, string? Durability, IReadOnlyList<StateCount> Counts,
-    IReadOnlyDictionary<string, int>? NotStarted = null);
+    IReadOnlyDictionary<string, int>? NotStarted = null)
+{
+    /// <summary>The runners of a shared ledger (host, process, last heartbeat, items held); empty for SQLite.</summary>
+    public IReadOnlyList<RunnerInfo> Runners { get; init; } = [];
+}
 
 /// <summary>What <c>export</c> wrote.</summary>
 public sealed record ExportResult(int ExitCode, long Rows);
@@ -50,7 +54,7 @@ public static class LedgerUseCases
             CancellationToken.None);
         var counted = pass.InputErrors == 0 ? notStarted : null;
         var result = ledger.Exists
-            ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState(), counted)
+            ? new StatusResult(ExitCodes.Done, run, ledger.Location, ledger.Durability, ledger.CountByState(), counted) { Runners = ledger.Runners() }
             : new StatusResult(ExitCodes.Done, run, null, null, [], counted);
         if (json is not null)
         {
@@ -105,7 +109,7 @@ public static class LedgerUseCases
             diagnostics.Add(UnknownAction(run, only));
             return new ResolveResult(ExitCodes.InputUnusable, run, []);
         }
-        if (!Ledgers.Exists(run.LedgerPath))
+        if (!LedgerAccess.Exists(run))
         {
             return new ResolveResult(ExitCodes.Done, run, []);
         }

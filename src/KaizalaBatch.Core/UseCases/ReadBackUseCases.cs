@@ -91,7 +91,7 @@ public static class ReadBackUseCases
         {
             return (ExitCodes.InputUnusable, null, null);
         }
-        if (!Ledgers.Exists(run.LedgerPath))
+        if (!LedgerAccess.Exists(run))
         {
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.LedgerUnusable,
                 $"there is no ledger yet, so nothing was sent: `run` first, then `{command}`.", new SourceLocation(run.LedgerPath)));

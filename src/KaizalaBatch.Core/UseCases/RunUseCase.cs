@@ -85,9 +85,9 @@ public static class RunUseCase
         // run creates its ledger only once the input has passed the check: an unusable input leaves no trace.
         ILedger? ledger = null;
         const string Locked = "Wait for that run to finish; nothing was sent.";
-        if (Ledgers.Exists(run.LedgerPath))
+        if (LedgerAccess.Exists(run))
         {
-            (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked);
+            (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true);
             if (ledger is null)
             {
                 return new RunResult(refused, run, null, null);
@@ -99,7 +99,7 @@ public static class RunUseCase
             PlanPassResult check;
             try
             {
-                using var reader = ledger is null ? Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time) : null;
+                using var reader = ledger is null ? Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time, LedgerAccess.Options(run)) : null;
                 var plannedAgainst = ledger ?? reader!;
                 check = PlanPass.Run(run, plannedAgainst.Reader(), LedgerAccess.RenderOptions(plannedAgainst, host, request.Only), planOptions,
                     diagnostics, outcomes.Planned, stop);
@@ -120,7 +120,7 @@ public static class RunUseCase
             }
             if (ledger is null)
             {
-                (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked);
+                (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true);
                 if (ledger is null)
                 {
                     return new RunResult(refused, run, check, null);
@@ -140,7 +140,7 @@ public static class RunUseCase
         ServiceConnection service;
         try
         {
-            service = await ServiceConnection.OpenAsync(run, host);
+            service = await ServiceConnection.OpenAsync(run, host, ledger.Sharing);
         }
         catch (KaizalaConnectionException ex)
         {

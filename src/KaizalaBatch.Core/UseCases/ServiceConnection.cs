@@ -1,5 +1,6 @@
 using KaizalaBatch.Api;
 using KaizalaBatch.Diagnostics;
+using KaizalaBatch.Ledger;
 using KaizalaBatch.RunFiles;
 using KaizalaBatch.Sending;
 using Microsoft.Extensions.Logging;
@@ -24,9 +25,10 @@ public sealed class ServiceConnection : IAsyncDisposable
 
     public KaizalaClient Client { get; }
 
-    /// <summary>Starts the embedded service when the run file asks for it, then the pacer and the client (no call yet).</summary>
+    /// <summary>Starts the embedded service when the run file asks for it, then the pacer and the client (no call yet).
+    /// <paramref name="shared"/>: a run shared with runners on other machines, whose calls keep one pace together.</summary>
     /// <exception cref="KaizalaConnectionException">The connection settings cannot work (e.g. plain http to a remote host).</exception>
-    public static async Task<ServiceConnection> OpenAsync(RunFile run, UseCaseHost host)
+    public static async Task<ServiceConnection> OpenAsync(RunFile run, UseCaseHost host, ISharedRun? shared = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(host);
@@ -40,7 +42,10 @@ public sealed class ServiceConnection : IAsyncDisposable
         var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), host.Time, host.Loggers.CreateLogger<Pacer>());
         try
         {
-            var client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LedgerPath, embedded?.ApiRoot), pacer, host.Time,
+            ICallGate gate = shared is null
+                ? pacer
+                : new SharedPacer(pacer, shared, run.Connection.ApplicationId ?? KaizalaClientOptions.EmbeddedConnector, run.Connection.Timeout, host.Time);
+            var client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LocalFilesStem, embedded?.ApiRoot), gate, host.Time,
                 host.Loggers.CreateLogger<KaizalaClient>());
             return new ServiceConnection(embedded, pacer, client);
         }

@@ -68,6 +68,8 @@ public sealed partial class SqliteLedger : ILedger
     public static SqliteLedger Open(string path, LedgerMode mode, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // A file cannot be shared between runners: a shared run holds it alone, as every run always did.
+        mode = mode == LedgerMode.SharedRun ? LedgerMode.ReadWrite : mode;
         try
         {
             return OpenFile(path, mode, time);
@@ -204,6 +206,12 @@ public sealed partial class SqliteLedger : ILedger
             }
         }
     }
+
+    /// <summary>One run at a time: nothing to share.</summary>
+    public ISharedRun? Sharing => null;
+
+    /// <summary>The run lock is an OS lock on a file; no runners are recorded.</summary>
+    public IReadOnlyList<RunnerInfo> Runners() => [];
 
     private SqliteConnection Connection
     {
