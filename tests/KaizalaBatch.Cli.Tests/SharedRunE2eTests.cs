@@ -76,7 +76,7 @@ public sealed partial class SharedRunE2eTests
         // status shows the runners: the dead one never left, so its row stays with its last heartbeat and nothing held.
         var status = await scenario.CliAsync("status");
         Assert.True(status.ExitCode == 0, status.AllOutput);
-        Assert.Matches(@"notice\s+0\s+150\s+0\s+0\s+0", status.StdOut);
+        Assert.Matches(@"notice\s+150\s+0\s+0\s+0\s+0\s+150", status.StdOut); // sent, failed, doubt, invalid, not started, total
         Assert.Contains("runners", status.StdOut, StringComparison.Ordinal);
         Assert.Matches($@"\s{killedPid}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d \(\d+ s ago\)\s+0", status.StdOut);
     }
