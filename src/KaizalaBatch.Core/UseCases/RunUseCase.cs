@@ -118,15 +118,40 @@ public static class RunUseCase
             {
                 return new RunResult(ExitCodes.Done, run, check, null);
             }
-            if (ledger is null)
+            ServiceConnection? connected = null;
+            try
             {
-                (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true);
                 if (ledger is null)
                 {
-                    return new RunResult(refused, run, check, null);
+                    // A first run creates its ledger only once the service has taken its connection and credentials too: a
+                    // connection that cannot work is an unusable input (exit 2) and must leave no ledger behind.
+                    try
+                    {
+                        connected = await ServiceConnection.OpenConnectedAsync(run, host, diagnostics, stop);
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        return new RunResult(ExitCodes.Stopped, run, check, null, "run stopped before anything was sent.");
+                    }
+                    if (connected is null)
+                    {
+                        return new RunResult(ExitCodes.InputUnusable, run, check, null);
+                    }
+                    (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true);
+                    if (ledger is null)
+                    {
+                        return new RunResult(refused, run, check, null);
+                    }
+                }
+                return await SendAsync(run, request, host, diagnostics, observer, ledger, connected, check, toSend + check.InvalidItems, outcomes, stop, abort);
+            }
+            finally
+            {
+                if (connected is not null)
+                {
+                    await connected.DisposeAsync();
                 }
             }
-            return await SendAsync(run, request, host, diagnostics, observer, ledger, check, toSend + check.InvalidItems, outcomes, stop, abort);
         }
         finally
         {
@@ -134,20 +159,24 @@ public static class RunUseCase
         }
     }
 
+    /// <param name="connected">The connection a first run opened before creating its ledger; used when its pace need not be
+    /// shared with other runners (the caller disposes it).</param>
     private static async Task<RunResult> SendAsync(RunFile run, RunRequest request, UseCaseHost host, DiagnosticBag diagnostics,
-        IRunObserver observer, ILedger ledger, PlanPassResult check, int total, RunOutcomes outcomes, CancellationToken stop, CancellationToken abort)
+        IRunObserver observer, ILedger ledger, ServiceConnection? connected, PlanPassResult check, int total, RunOutcomes outcomes,
+        CancellationToken stop, CancellationToken abort)
     {
+        var reuse = connected is not null && ledger.Sharing is null;
         ServiceConnection service;
         try
         {
-            service = await ServiceConnection.OpenAsync(run, host, ledger.Sharing);
+            service = reuse ? connected! : await ServiceConnection.OpenAsync(run, host, ledger.Sharing);
         }
         catch (KaizalaConnectionException ex)
         {
             diagnostics.Add(ServiceConnection.Refused(run, ex, "Nothing was sent."));
             return new RunResult(ExitCodes.InputUnusable, run, check, null);
         }
-        await using (service)
+        await using (reuse ? null : service)
         {
             // Ledger writes are synchronous (durable before the request leaves), so each sender holds a pool thread while
             // its commit waits for the disk. With the pool's default minimum (one thread per core) the senders starve one
