@@ -16,4 +16,19 @@ public sealed class RunInputErrorTests
         Assert.Contains("nothing was sent", result.AllOutput);
         Assert.Empty(Directory.GetFiles(folder.Path, "*.ledger.db*"));
     }
+
+    [Fact]
+    public async Task A_first_run_whose_credentials_the_service_refuses_is_exit_2_and_leaves_no_ledger()
+    {
+        await using var scenario = await RunScenario.StartAsync(items: 3,
+            new Emulator.EmulatorOptions { PerMinute = 0, TenantPerMinute = 0, ApplicationSecret = "not-the-one-the-run-file-has" });
+        scenario.WriteRunFile();
+
+        var result = await scenario.RunAsync();
+
+        Assert.True(result.ExitCode == 2, result.AllOutput);
+        Assert.Contains("error KB7001", result.StdErr, StringComparison.Ordinal);
+        Assert.Empty(scenario.Emulator.Actions);
+        Assert.Empty(Directory.GetFiles(scenario.Folder.Path, "*.ledger.db*"));
+    }
 }
