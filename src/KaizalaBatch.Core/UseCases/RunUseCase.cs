@@ -121,10 +121,11 @@ public static class RunUseCase
             ServiceConnection? connected = null;
             try
             {
-                if (ledger is null)
+                if (ledger is null && !LedgerLocation.IsDatabase(run.LedgerPath))
                 {
-                    // A first run creates its ledger only once the service has taken its connection and credentials too: a
-                    // connection that cannot work is an unusable input (exit 2) and must leave no ledger behind.
+                    // A first run creates its ledger file only once the service has taken its connection and credentials
+                    // too: a connection that cannot work is an unusable input (exit 2) and must leave no ledger behind. (A
+                    // database ledger is shared by runners whose calls keep one pace: they connect through it, below.)
                     try
                     {
                         connected = await ServiceConnection.OpenConnectedAsync(run, host, diagnostics, stop);
@@ -137,6 +138,9 @@ public static class RunUseCase
                     {
                         return new RunResult(ExitCodes.InputUnusable, run, check, null);
                     }
+                }
+                if (ledger is null)
+                {
                     (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true);
                     if (ledger is null)
                     {
