@@ -109,7 +109,7 @@ public sealed class UseCaseTests : IDisposable
     {
         var run = await RunAsync();
         var path = Path.Combine(_work.Folder, "results.csv");
-        var export = LedgerUseCases.Export(_work.RunFile, ExportFormat.Csv, () => File.Create(path), path, _work.Host, new DiagnosticBag());
+        var export = LedgerUseCases.Export(_work.RunFile, ExportFormat.Csv, OutputTarget.File(path), _work.Host, new DiagnosticBag());
         Assert.Equal(ExitCodes.Done, export.ExitCode);
         Assert.Equal(run.Summary!.Sent, export.Rows);
         Assert.Equal(run.Summary.Sent + 1, File.ReadAllLines(path).Length);

@@ -24,7 +24,7 @@ public static class ExportCommand
             var exportFormat = parse.GetRequiredValue(format) == "csv" ? ExportFormat.Csv : ExportFormat.Jsonl;
             var target = parse.GetValue(outFile);
             var result = LedgerUseCases.Export(parse.GetRequiredValue(runFile), exportFormat,
-                () => target is null ? Console.OpenStandardOutput() : File.Create(target.FullName), target?.FullName ?? "stdout",
+                target is null ? new OutputTarget("stdout", Console.OpenStandardOutput) : OutputTarget.File(target.FullName),
                 Host.Quiet, DiagnosticWriter.Printing(error));
             if (target is not null && result.ExitCode == ExitCodes.Done)
             {

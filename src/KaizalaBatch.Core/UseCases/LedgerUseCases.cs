@@ -69,9 +69,8 @@ public static class LedgerUseCases
     }
 
     /// <summary><c>export</c>: the ledger as a results file, one row per item, to <paramref name="output"/>.</summary>
-    /// <param name="output">Opens the stream to write to (a file, stdout); an I/O failure there is exit 2.</param>
-    public static ExportResult Export(string runFilePath, ExportFormat format, Func<Stream> output, string outputName, UseCaseHost host,
-        DiagnosticBag diagnostics)
+    /// <param name="output">Where to write (a file, stdout); an I/O failure there is exit 2.</param>
+    public static ExportResult Export(string runFilePath, ExportFormat format, OutputTarget output, UseCaseHost host, DiagnosticBag diagnostics)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(host);
@@ -83,11 +82,7 @@ public static class LedgerUseCases
             return new ExportResult(ExitCodes.InputUnusable, 0);
         }
         var rows = 0L;
-        return PlanUseCase.TryCreate(outputName, "the export", diagnostics, _ =>
-            {
-                using var stream = output();
-                rows = LedgerExport.Write(ledger.Exists ? ledger.Export() : [], format, stream);
-            })
+        return output.TryWrite("the export", diagnostics, stream => rows = LedgerExport.Write(ledger.Exists ? ledger.Export() : [], format, stream))
             ? new ExportResult(ExitCodes.Done, rows)
             : new ExportResult(ExitCodes.InputUnusable, rows);
     }

@@ -28,4 +28,21 @@ public sealed record OutputTarget(string Name, Func<Stream> Open)
             return null;
         }
     }
+
+    /// <summary>Opens the stream and writes it; false (with the reason in the bag, at the target) when either fails for a
+    /// reason outside the program (the folder is missing, the disk is full, no permission).</summary>
+    internal bool TryWrite(string what, DiagnosticBag diagnostics, Action<Stream> write)
+    {
+        try
+        {
+            using var stream = Open();
+            write(stream);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.OutputUnwritable, $"cannot write {what}: {ex.Message}", new SourceLocation(Name)));
+            return false;
+        }
+    }
 }

@@ -84,9 +84,9 @@ public static class PlanUseCase
                 cancellationToken);
             var counts = pass.Plan.CountsByAction;
             json?.Complete(counts, pass.InputErrors);
-            if (preview is not null && !TryCreate(request.HtmlPath!, "the HTML preview", diagnostics, path =>
+            if (preview is not null && !OutputTarget.File(request.HtmlPath!).TryWrite("the HTML preview", diagnostics, stream =>
                 {
-                    using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false));
                     preview.Write(writer, run.Name, counts, run.Actions.ToDictionary(a => a.Name, a => a.Type));
                 }))
             {
@@ -125,21 +125,5 @@ public static class PlanUseCase
             diagnostics.Add(miss);
         }
         return misses.Count > 0 ? (ExitCodes.InputUnusable, null, misses.Count) : (null, targets.Items, 0);
-    }
-
-    /// <summary>Writes an output file; false (with the reason in the bag) when it cannot be written.</summary>
-    internal static bool TryCreate(string path, string what, DiagnosticBag diagnostics, Action<string> write)
-    {
-        var fullPath = Path.GetFullPath(path);
-        try
-        {
-            write(fullPath);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.OutputUnwritable, $"cannot write {what}: {ex.Message}", new SourceLocation(fullPath)));
-            return false;
-        }
     }
 }

@@ -46,7 +46,7 @@ public static class ReadBackUseCases
             var result = await ReadAsync(reading, null, request.Refresh, observer, ct);
             foreach (var (path, kind) in new[] { (request.CsvPath, "csv"), (request.JsonPath, "json"), (request.HtmlPath, "html") })
             {
-                if (path is not null && !PlanUseCase.TryCreate(path, $"the {kind} report", diagnostics, full => Write(result, full, kind)))
+                if (path is not null && !OutputTarget.File(path).TryWrite($"the {kind} report", diagnostics, stream => Write(result, stream, kind)))
                 {
                     return (ExitCodes.InputUnusable, result);
                 }
@@ -132,9 +132,8 @@ public static class ReadBackUseCases
         return await report.BuildAsync(refresh, observer.Progress, cancellationToken);
     }
 
-    private static void Write(Report report, string path, string kind)
+    private static void Write(Report report, Stream stream, string kind)
     {
-        using var stream = File.Create(path);
         switch (kind)
         {
             case "csv":

@@ -107,7 +107,6 @@ public sealed partial class SqliteLedger
                 : null;
         });
 
-
     public IReadOnlyList<StateCount> CountByState() =>
         Query<IReadOnlyList<StateCount>>([], command =>
         {
