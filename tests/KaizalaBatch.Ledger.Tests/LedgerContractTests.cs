@@ -61,6 +61,25 @@ public sealed class LedgerContractTests
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public void The_connector_of_the_last_attempt_is_kept_with_its_in_doubt_mark(string name)
+    {
+        using var backend = LedgerBackend.Create(name);
+        var item = Items.Survey("survey", Items.NewGroup());
+        using (var ledger = backend.Open(LedgerMode.ReadWrite, _time))
+        {
+            ledger.MarkInDoubt(item, "req1", "Title", _time.GetUtcNow(), connector: "north");
+            Assert.Equal("north", ledger.Find(item.Action, item.Key)?.Connector);
+            // A later attempt through another connector: the read-back must ask that one.
+            ledger.MarkInDoubt(item, "req1", "Title", _time.GetUtcNow(), connector: "south");
+            ledger.MarkSent(item.Action, item.Key, "ref-1", "act-1");
+        }
+        using var again = backend.Open(LedgerMode.ReadOnly);
+        Assert.Equal("south", again.Find(item.Action, item.Key)?.Connector);
+        Assert.Equal("south", Assert.Single(again.Export()).Connector);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public void Every_write_is_committed_durably_before_the_call_returns(string name)
     {
         using var backend = LedgerBackend.Create(name);

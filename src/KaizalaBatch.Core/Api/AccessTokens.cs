@@ -96,7 +96,7 @@ internal sealed class AccessTokens : IDisposable
                 return await FetchAsync(previousGeneration, cancellationToken, stopWaiting).ConfigureAwait(false);
             }
             throw new KaizalaAuthenticationException(
-                $"The token service refused the connector's credentials (HTTP {(int)status}): check applicationId, applicationSecret and refreshToken.");
+                $"The token service refused the credentials of connector {_options.ApplicationId} (HTTP {(int)status}): check its applicationId, applicationSecret and refreshToken.");
         }
         var outcome = await ApiAnswer.ReadAsync(answer, _secrets.Scrub, _time, cancellationToken).ConfigureAwait(false);
         if (outcome is not Accepted accepted)

@@ -24,7 +24,7 @@ public sealed record KaizalaClientOptions(
     public static string RefreshTokenFileFor(string ledgerPath) => ledgerPath + ".refresh-token";
 
     /// <summary>The embedded emulator takes any credentials; these name the connector in its inspection pages.</summary>
-    public const string EmbeddedConnector = "kaizala-batch-embedded";
+    public const string EmbeddedConnector = KaizalaBatch.RunFiles.ConnectionSettings.EmbeddedConnector;
 
     /// <summary>How a run file's connection is reached: the embedded emulator at <paramref name="embeddedApiRoot"/> when the
     /// run file asks for it, else the service it names, with rotated refresh tokens kept beside the ledger.</summary>
@@ -45,6 +45,33 @@ public sealed record KaizalaClientOptions(
             Timeout = connection.Timeout,
         };
     }
+
+    /// <summary>The connectors a run file's connection calls through, by name: those of <c>connection.connectors</c>, each
+    /// with its own refresh token file beside the ledger (<c>&lt;ledger&gt;.&lt;name&gt;.refresh-token</c>); else the one
+    /// connection <see cref="For"/> gives, named by its applicationId.</summary>
+    public static IReadOnlyList<(string Name, KaizalaClientOptions Options)> ForConnectors(KaizalaBatch.RunFiles.ConnectionSettings connection,
+        string ledgerPath, Uri? embeddedApiRoot)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.Connectors.Count == 0)
+        {
+            var single = For(connection, ledgerPath, embeddedApiRoot);
+            return [(single.ApplicationId, single)];
+        }
+        return [.. connection.Connectors.Select(c => (c.Name, embeddedApiRoot is not null
+            ? new KaizalaClientOptions(embeddedApiRoot, c.ApplicationId, new Secret(c.ApplicationId, "embedded emulator"), new Secret(c.Name, "embedded emulator"))
+            {
+                Timeout = connection.Timeout,
+            }
+            : new KaizalaClientOptions(connection.ApiRoot, c.ApplicationId, c.ApplicationSecret!, c.RefreshToken!,
+                $"{ledgerPath}.{FileSafe(c.Name)}.refresh-token")
+            {
+                Timeout = connection.Timeout,
+            }))];
+    }
+
+    private static string FileSafe(string name) =>
+        string.Concat(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' ? ch : '_'));
 }
 
 /// <summary>Why a call may succeed if tried again.</summary>

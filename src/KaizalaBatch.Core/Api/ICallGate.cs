@@ -17,4 +17,10 @@ public interface ICallPermit : IDisposable
     /// <summary>The service answered this request 429 with <paramref name="retryAfter"/> (its Retry-After, else a minute).
     /// Called before the permit is disposed, so the gate still sees the request among those it let through.</summary>
     void Throttled(TimeSpan retryAfter);
+
+    /// <summary>The service answered this request 429 for a cause that is not this gate's (the tenant's window, when this gate
+    /// is a connector's): the request did not count for the service, and this gate neither pauses nor learns from it.</summary>
+    void Refused()
+    {
+    }
 }

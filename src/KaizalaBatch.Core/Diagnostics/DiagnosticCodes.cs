@@ -51,6 +51,9 @@ public static class DiagnosticCodes
     public const string UnknownAction = "KB5003";
     public const string NoRowSelected = "KB5004";
 
+    /// <summary>A targets file's connector column names a connector the run file's pool does not have.</summary>
+    public const string UnknownConnector = "KB5005";
+
     /// <summary>plan --check-groups: a target group the connection does not reach.</summary>
     public const string GroupUnreachable = "KB6001";
 

@@ -61,8 +61,11 @@ public interface ILedger : ILedgerReader, IDisposable
     /// <param name="sentBody">The actionBody as it leaves (JSON, media uploaded), kept in the same write (compressed:
     /// <see cref="SentBodies"/>) so that <see cref="FindSentBody"/> can give it back; null keeps none and drops the one an
     /// earlier attempt kept (the run file's <c>keepPayloads: false</c>).</param>
+    /// <param name="connector">The connector the request leaves through (its name in the pool): reconciliation and reports
+    /// read the item back through it.</param>
     /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
-    void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null);
+    void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null,
+        string? connector = null);
 
     /// <summary>The service accepted the item (or the read-back found it: <paramref name="reconciled"/>).</summary>
     void MarkSent(string action, string key, string? referenceId, string? actionId, bool reconciled = false);

@@ -125,10 +125,11 @@ public sealed record LedgerRecord(
     DateTimeOffset UpdatedAt,
     string? SentTitle = null,
     string? ResolvedBy = null,
-    DateTimeOffset? ResolvedAt = null)
+    DateTimeOffset? ResolvedAt = null,
+    string? Connector = null)
 {
     public LedgerEntry ToEntry() =>
-        new(Action, Key, State, ContentHash, ReferenceId, ActionId, Attempts, LastError, UpdatedAt, InDoubtSince, SentTitle);
+        new(Action, Key, State, ContentHash, ReferenceId, ActionId, Attempts, LastError, UpdatedAt, InDoubtSince, SentTitle, Connector);
 }
 
 /// <summary>How many items of one action are in one state (for <c>status</c>).</summary>

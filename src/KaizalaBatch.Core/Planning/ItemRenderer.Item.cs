@@ -15,7 +15,7 @@ public static partial class ItemRenderer
     /// <summary>What rendering one action's items needs; shared by the workers (all of it read-only), while each
     /// worker owns a <see cref="TemplateScope"/> and a <see cref="ContentHasher"/>, which are not thread-safe.</summary>
     private sealed class ActionJob(ActionDefinition action, IActionRules rules, ActionTemplates compiled, string groupColumn, int groupIdIndex,
-        MediaResolver media, BodyFields? bodyFields, TemplateGlobals globals)
+        MediaResolver media, BodyFields? bodyFields, TemplateGlobals globals, IReadOnlyCollection<string> connectors)
     {
         private readonly System.Collections.Concurrent.ConcurrentBag<Worker> idle = [];
         private readonly MediaPathOrigins mediaOrigins = new(compiled.Body);
@@ -52,6 +52,9 @@ public static partial class ItemRenderer
             var description = new ItemOrigin(action.Name, csv, rowNumbers);
 
             var groupId = TargetGroups.GroupId(group, groupIdIndex, groupColumn, location, description, errors);
+            var connector = action.Targets.ConnectorColumn is { } pinColumn
+                ? ConnectorPins.Pin(group, pinColumn, connectors, location, description, errors)
+                : null;
 
             var scope = worker.Scope;
             scope.Begin(group, index, errors, location, description);
@@ -103,6 +106,7 @@ public static partial class ItemRenderer
                 File = csv,
                 InputErrors = inputErrors,
                 GroupName = first["groupName"] ?? first["group_name"] ?? first["name"],
+                Connector = connector,
             };
         }
     }

@@ -25,6 +25,7 @@ public static partial class ItemRenderer
         var globals = new TemplateGlobals(run.Name, options.StartedAt, run.Vars, run.PhoneDefaults.CountryCode);
         var media = new MediaResolver(run.MediaDirectory, run.MediaRoot is null ? "the run file's folder" : $"mediaRoot '{Path.GetRelativePath(run.Directory, run.MediaRoot)}'");
         var bodyFields = run.Actions.Any(a => a.BodyTemplatePath is not null) ? new BodyFields() : null;
+        var connectors = run.Connection.ConnectorNames;
         foreach (var unknown in options.Only?.Where(name => !run.Actions.Any(a => a.Name == name)) ?? [])
         {
             fileDiagnostics(Diagnostic.Error(DiagnosticCodes.UnknownAction,
@@ -37,7 +38,7 @@ public static partial class ItemRenderer
             {
                 continue;
             }
-            foreach (var item in RenderAction(action, globals, media, bodyFields, options.Parallelism, fileDiagnostics, cancellationToken))
+            foreach (var item in RenderAction(action, globals, media, bodyFields, connectors, options.Parallelism, fileDiagnostics, cancellationToken))
             {
                 yield return item;
             }
@@ -49,7 +50,7 @@ public static partial class ItemRenderer
     /// workers, each with its own template context; items come back in file order and the duplicate-identity check
     /// runs on the caller's thread as they are handed out.</summary>
     private static IEnumerable<RenderedItem> RenderAction(ActionDefinition action, TemplateGlobals globals, MediaResolver media,
-        BodyFields? bodyFields, int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
+        BodyFields? bodyFields, IReadOnlyCollection<string> connectors, int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
         var rules = ActionRegistry.Find(action.Type)
             ?? throw new InvalidOperationException($"the loader let through the unknown action type '{action.Type}'");
@@ -64,7 +65,7 @@ public static partial class ItemRenderer
         {
             yield break;
         }
-        var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, bodyFields, globals);
+        var job = new ActionJob(action, rules, compiled, reader.Columns.Names[reader.GroupIdIndex], reader.GroupIdIndex, media, bodyFields, globals, connectors);
         var identities = new IdentityIndex();
         var literals = new LiteralMistakes(action.Name, compiled.Body, compiled.Extra, fileDiagnostics);
         // The where filter applies to each row before grouping.

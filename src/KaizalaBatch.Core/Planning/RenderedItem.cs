@@ -68,4 +68,8 @@ public sealed record RenderedItem(
     /// <summary>Mistakes that make the whole input unusable, found while rendering this item (a CSV cell that names a
     /// media file outside the media folder). The renderer reports them as input errors and drops the item.</summary>
     public IReadOnlyList<Diagnostic> InputErrors { get; init; } = [];
+
+    /// <summary>The connector the targets file pins the item to (<c>targets.connector</c>), by name; null: any connector.
+    /// Not part of the content hash: which connector carries an item does not change what the group receives.</summary>
+    public string? Connector { get; init; }
 }

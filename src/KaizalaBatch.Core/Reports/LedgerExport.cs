@@ -21,7 +21,7 @@ public static class LedgerExport
     private static readonly string[] Columns =
     [
         "action", "key", "groupId", "actionType", "state", "referenceId", "actionId", "attempts", "lastError",
-        "firstRow", "sentAt", "reconciled", "updatedAt", "contentHash", "resolvedBy", "resolvedAt",
+        "firstRow", "sentAt", "reconciled", "updatedAt", "contentHash", "resolvedBy", "resolvedAt", "connector",
     ];
 
     public static long Write(IEnumerable<LedgerRecord> records, ExportFormat format, Stream output)
@@ -57,7 +57,7 @@ public static class LedgerExport
                 r.Action, r.Key, r.GroupId, r.ActionType, StateText(r.State), r.ReferenceId ?? "", r.ActionId ?? "",
                 r.Attempts.ToString(CultureInfo.InvariantCulture), r.LastError ?? "",
                 r.FirstRow?.ToString(CultureInfo.InvariantCulture) ?? "", Time(r.SentAt), r.Reconciled ? "true" : "false",
-                Time(r.UpdatedAt), r.ContentHash, r.ResolvedBy ?? "", Time(r.ResolvedAt),
+                Time(r.UpdatedAt), r.ContentHash, r.ResolvedBy ?? "", Time(r.ResolvedAt), r.Connector ?? "",
             ]);
             count++;
         }
@@ -92,6 +92,7 @@ public static class LedgerExport
                 json.WriteString("contentHash", r.ContentHash);
                 Optional(json, "resolvedBy", r.ResolvedBy);
                 Optional(json, "resolvedAt", r.ResolvedAt is null ? null : Time(r.ResolvedAt));
+                Optional(json, "connector", r.Connector);
                 json.WriteEndObject();
             }
             output.WriteByte((byte)'\n');

@@ -24,8 +24,13 @@ public sealed record RemindResult(int Reminded, int Enough, int RecentlyReminded
 /// <summary>The <c>remind</c> use case: after a report's read, the documented reminder call for every item of a type that
 /// takes responses whose responses are below the threshold and that was not reminded within the interval; each one
 /// accepted is recorded in the ledger, so that a second round within the interval sends nothing.</summary>
-public sealed class ReminderRound(ILedger ledger, KaizalaClient client, int concurrency, TimeProvider? time = null)
+public sealed class ReminderRound(ILedger ledger, ConnectorPool pool, int concurrency, TimeProvider? time = null)
 {
+    public ReminderRound(ILedger ledger, KaizalaClient client, int concurrency, TimeProvider? time = null)
+        : this(ledger, ConnectorPool.Of(client), concurrency, time)
+    {
+    }
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<RemindResult> SendAsync(Report report, RemindOptions options, CancellationToken cancellationToken)
@@ -44,13 +49,15 @@ public sealed class ReminderRound(ILedger ledger, KaizalaClient client, int conc
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(concurrency, 1), CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var actionId = ledger.FindRecord(item.Action, item.Key)?.ActionId;
+                var record = ledger.FindRecord(item.Action, item.Key);
+                var actionId = record?.ActionId;
                 if (actionId is null)
                 {
                     failures.Enqueue($"{item.Action} {item.Key}: the ledger has no actionId for it");
                     return;
                 }
-                var outcome = await client.SendReminderAsync(item.GroupId, actionId, ct).ConfigureAwait(false);
+                // Through the connector that sent it, which reaches its group.
+                var outcome = await (pool.Find(record!.Connector) ?? pool.Default).Client.SendReminderAsync(item.GroupId, actionId, ct).ConfigureAwait(false);
                 if (outcome is Accepted)
                 {
                     ledger.RecordReminder(item.Action, item.Key);

@@ -11,8 +11,17 @@ public sealed record ItemResponses(SentItem Item, IReadOnlyList<ResponseRecord>?
 /// <summary>Reads the responses of sent items back, cheaply: per group and type one list call, whose <c>responseCount</c>
 /// tells which items changed since the ledger last kept their responses; a details call only for those (a Poll's summary
 /// has no count: its details call is its one call). Every call goes through the client, so through the shared pacer.</summary>
-public sealed class ResponseReader(KaizalaClient client, ILedger ledger, int concurrency)
+/// <remarks>Each item is read back through the connector it was sent through (the ledger records it), so that a group
+/// token reaches its own group; through the first connector when the pool no longer has it.</remarks>
+public sealed class ResponseReader(ConnectorPool pool, ILedger ledger, int concurrency)
 {
+    public ResponseReader(KaizalaClient client, ILedger ledger, int concurrency)
+        : this(ConnectorPool.Of(client), ledger, concurrency)
+    {
+    }
+
+    private KaizalaClient ClientOf(LedgerRecord record) => (pool.Find(record.Connector) ?? pool.Default).Client;
+
     private int _listCalls;
     private int _detailCalls;
     private int _fromCache;
@@ -32,7 +41,7 @@ public sealed class ResponseReader(KaizalaClient client, ILedger ledger, int con
             .ToList();
         return new ReadPlan(
             items.Count,
-            listed.Select(i => (i.Record.GroupId, i.Record.ActionType)).Distinct().Count(),
+            listed.Select(i => (i.Record.GroupId, i.Record.ActionType, i.Record.Connector)).Distinct().Count(),
             items.Count(i => i.Mode == ReadMode.Details),
             listed.Count,
             perMinute,
@@ -55,7 +64,7 @@ public sealed class ResponseReader(KaizalaClient client, ILedger ledger, int con
 
         // One unit of work per group and type for listed items, per item for the others: each runs its calls in turn.
         var units = readable.Where(i => i.Mode == ReadMode.Listed)
-            .GroupBy(i => (i.Record.GroupId, i.Record.ActionType))
+            .GroupBy(i => (i.Record.GroupId, i.Record.ActionType, i.Record.Connector))
             .Select(g => (Listed: true, Items: g.ToList()))
             .Concat(readable.Where(i => i.Mode == ReadMode.Details).Select(i => (Listed: false, Items: new List<SentItem> { i })))
             .ToList();
@@ -83,7 +92,7 @@ public sealed class ResponseReader(KaizalaClient client, ILedger ledger, int con
         // The list starts a little before the first send: the service stamps an Action when it takes it, before our record.
         var from = items.Min(i => i.Record.AttemptStartedAt ?? i.Record.SentAt ?? DateTimeOffset.UnixEpoch) - TimeSpan.FromHours(1);
         Interlocked.Increment(ref _listCalls);
-        var list = await client.ReadActionsAsync(first.GroupId, first.ActionType, from, cancellationToken).ConfigureAwait(false);
+        var list = await ClientOf(first).ReadActionsAsync(first.GroupId, first.ActionType, from, cancellationToken).ConfigureAwait(false);
         foreach (var item in items)
         {
             var cached = cache.GetValueOrDefault((item.Record.Action, item.Record.Key));
@@ -116,7 +125,7 @@ public sealed class ResponseReader(KaizalaClient client, ILedger ledger, int con
     private async Task<ItemResponses> ReadDetailsAsync(SentItem item, CachedResponses? cached, int? count, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _detailCalls);
-        var outcome = await client.ReadActionDetailsAsync(item.Record.GroupId, item.Record.ActionId!, withResponses: true, cancellationToken).ConfigureAwait(false);
+        var outcome = await ClientOf(item.Record).ReadActionDetailsAsync(item.Record.GroupId, item.Record.ActionId!, withResponses: true, cancellationToken).ConfigureAwait(false);
         if (outcome is not Accepted accepted)
         {
             return Failed(item, cached, outcome is Permanent { Status: 404 }

@@ -6,8 +6,13 @@ namespace KaizalaBatch.Responses;
 
 /// <summary>The <c>report</c> use case: every sent item of a run, its responses read back (cheaply: see
 /// <see cref="ResponseReader"/>) and added up. <see cref="Prepare"/> says what the read will cost before any call is made.</summary>
-public sealed class RolloutReport(RunFile run, ILedger ledger, KaizalaClient client, TimeProvider? time = null)
+public sealed class RolloutReport(RunFile run, ILedger ledger, ConnectorPool pool, TimeProvider? time = null)
 {
+    public RolloutReport(RunFile run, ILedger ledger, KaizalaClient client, TimeProvider? time = null)
+        : this(run, ledger, ConnectorPool.Of(client), time)
+    {
+    }
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private IReadOnlyList<SentItem>? _items;
 
@@ -22,7 +27,7 @@ public sealed class RolloutReport(RunFile run, ILedger ledger, KaizalaClient cli
     public async Task<Report> BuildAsync(bool refresh, Action<ReadProgress>? progress, CancellationToken cancellationToken)
     {
         var items = _items ?? SentItems.Load(run, ledger, null, cancellationToken);
-        var reader = new ResponseReader(client, ledger, run.Limits.Concurrency);
+        var reader = new ResponseReader(pool, ledger, run.Limits.Concurrency);
         var read = await reader.ReadAsync(items, refresh, progress, cancellationToken).ConfigureAwait(false);
         return ResponseTally.Build(run.Name, read, reader.Stats, ResponseReader.Plan(items, run.Limits.PerMinute).Skipped, _time.GetUtcNow());
     }

@@ -55,7 +55,23 @@ public sealed record ConnectionSettings(
 
     /// <summary><c>connection.emulatorOrg</c>: the organisation the embedded emulator serves; null: none (any GUID is a group).</summary>
     public EmulatorOrganisation? EmulatorOrg { get; init; }
+
+    /// <summary><c>connection.connectors:</c> as written (a pool of connectors of one tenant); empty when the run file gives the
+    /// single <c>applicationId</c>/<c>applicationSecret</c>/<c>refreshToken</c> (or none, for the embedded emulator).</summary>
+    public IReadOnlyList<ConnectorSettings> Connectors { get; init; } = [];
+
+    /// <summary>The embedded emulator takes any credentials; this names its one connector.</summary>
+    public const string EmbeddedConnector = "kaizala-batch-embedded";
+
+    /// <summary>The names items may be pinned to and the ledger records: the pool's, else the one connector's applicationId.</summary>
+    public IReadOnlyCollection<string> ConnectorNames =>
+        Connectors.Count > 0 ? [.. Connectors.Select(c => c.Name)] : [Emulator ? EmbeddedConnector : ApplicationId ?? EmbeddedConnector];
 }
+
+/// <summary>One connector of <c>connection.connectors:</c>.</summary>
+/// <param name="Name">What a targets file's connector column and the ledger call it: <c>name:</c>, else its applicationId.</param>
+/// <param name="ApplicationSecret">Null only for the embedded emulator, which takes any credentials.</param>
+public sealed record ConnectorSettings(string Name, string ApplicationId, Secret? ApplicationSecret, Secret? RefreshToken, SourceLocation Location);
 
 /// <summary>The embedded emulator's organisation as the run file asks for it: a file (absolute path), or a generated one of
 /// <see cref="Size"/> groups (seed 0, so every command of the run sees the same GUIDs).</summary>
@@ -67,7 +83,18 @@ public sealed record EmulatorOrganisation(string? File, int Size, SourceLocation
 
 /// <param name="ResendInDoubt"><c>limits.inDoubt: resend</c>: post again an in-doubt item the service cannot list, instead of
 /// holding it for <c>resolve</c>.</param>
-public sealed record RunLimits(int PerMinute = 100, int Concurrency = 4, int MaxAttempts = 5, int MaxErrors = 50, bool ResendInDoubt = false);
+/// <param name="TenantPerMinute"><c>limits.tenantPerMinute</c> as written: calls of all the connectors together in any minute;
+/// null: the service's 300 for a pool of connectors, and no limit beyond <paramref name="PerMinute"/> for one connector.</param>
+public sealed record RunLimits(int PerMinute = 100, int Concurrency = 4, int MaxAttempts = 5, int MaxErrors = 50, bool ResendInDoubt = false,
+    int? TenantPerMinute = null)
+{
+    /// <summary>The service's limit per tenant (REFERENCE.md).</summary>
+    public const int DefaultTenantPerMinute = 300;
+
+    /// <summary>The tenant's limit in force for a pool of <paramref name="connectors"/> connectors (distinct applicationIds);
+    /// 0: none (one connector is held by its own <see cref="PerMinute"/>, below the tenant's limit).</summary>
+    public int TenantLimitFor(int connectors) => TenantPerMinute ?? (connectors > 1 ? DefaultTenantPerMinute : 0);
+}
 
 /// <param name="CountryCode">"+91" style prefix for numbers written without +; null when not configured.</param>
 public sealed record PhoneDefaults(string? CountryCode);
@@ -102,6 +129,10 @@ public sealed record TargetsDefinition(
     SourceLocation Location)
 {
     public const string DefaultGroupIdColumn = "groupId";
+
+    /// <summary><c>targets.connector:</c> the column that pins an item to a connector of the pool by its name (an empty cell:
+    /// any connector); null: every item goes through whichever connector has room.</summary>
+    public string? ConnectorColumn { get; init; }
 }
 
 /// <summary>What <see cref="RunFileLoader.Load"/> found: the run file when it is usable, and every diagnostic.</summary>

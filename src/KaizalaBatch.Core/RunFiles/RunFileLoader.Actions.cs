@@ -84,7 +84,10 @@ public static partial class RunFileLoader
             (targets["groupId"] as StringToken)?.Value ?? TargetsDefinition.DefaultGroupIdColumn,
             (targets["groupBy"] as StringToken)?.Value,
             targets["where"] as StringToken,
-            targets.Location);
+            targets.Location)
+        {
+            ConnectorColumn = (targets["connector"] as StringToken)?.Value,
+        };
 
         return new ActionDefinition(
             name.Value,

@@ -25,7 +25,8 @@ public static partial class RunFileLoader
         // Without an explicit emulator flag, a connection that names no service means the emulator.
         var emulator = connection["emulator"] is LiteralToken { Value: { } flag } && flag.TryGetValue<bool>(out var b)
             ? b
-            : apiRootToken is null && applicationIdToken is null && secretToken is null && refreshToken is null;
+            : apiRootToken is null && applicationIdToken is null && secretToken is null && refreshToken is null && connection["connectors"] is null;
+        var connectors = BuildConnectors(connection, emulator, environment, diagnostics);
 
         var apiRoot = ConnectionSettings.DefaultApiRoot;
         if (apiRootToken is not null && Expand(apiRootToken, environment, diagnostics) is { } rootText)
@@ -47,7 +48,7 @@ public static partial class RunFileLoader
         var applicationId = applicationIdToken is null ? null : Expand(applicationIdToken, environment, diagnostics);
         var secret = SecretFrom(secretToken, environment, diagnostics);
         var refresh = SecretFrom(refreshToken, environment, diagnostics);
-        if (!emulator)
+        if (!emulator && connection["connectors"] is null)
         {
             foreach (var (key, present) in new[] { ("applicationId", applicationIdToken is not null), ("applicationSecret", secretToken is not null), ("refreshToken", refreshToken is not null) })
             {
@@ -61,6 +62,7 @@ public static partial class RunFileLoader
         return new ConnectionSettings(emulator, apiRoot, applicationId, secret, refresh, timeout)
         {
             EmulatorOrg = BuildEmulatorOrg(connection.Entry("emulatorOrg"), emulator, directory, diagnostics),
+            Connectors = connectors,
         };
     }
 

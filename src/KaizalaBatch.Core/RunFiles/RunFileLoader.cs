@@ -181,7 +181,8 @@ public static partial class RunFileLoader
             Integer(limits, "concurrency") ?? defaults.Concurrency,
             Integer(limits, "maxAttempts") ?? defaults.MaxAttempts,
             Integer(limits, "maxErrors") ?? defaults.MaxErrors,
-            limits["inDoubt"] is StringToken { Value: "resend" });
+            limits["inDoubt"] is StringToken { Value: "resend" },
+            Integer(limits, "tenantPerMinute"));
     }
 
     private static int? Integer(MappingToken mapping, string key) =>

@@ -19,8 +19,14 @@ public sealed class BatchRunner
     private readonly SharedItems? _shared; // a run shared with runners on other machines
 
     public BatchRunner(KaizalaClient client, ILedger ledger, BatchOptions options, TimeProvider? time = null, ILogger? logger = null)
+        : this(ConnectorPool.Of(client ?? throw new ArgumentNullException(nameof(client))), ledger, options, time, logger)
     {
-        ArgumentNullException.ThrowIfNull(client);
+    }
+
+    /// <summary>A runner that spreads the items over a pool of connectors (<c>connection.connectors</c>).</summary>
+    public BatchRunner(ConnectorPool pool, ILedger ledger, BatchOptions options, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
@@ -32,7 +38,7 @@ public sealed class BatchRunner
         }
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _sender = new ItemSender(client, ledger, options, time ?? TimeProvider.System, _logger);
+        _sender = new ItemSender(pool, ledger, options, time ?? TimeProvider.System, _logger);
         _shared = ledger.Sharing is { } sharing ? new SharedItems(sharing, time ?? TimeProvider.System, _logger) : null;
     }
 

@@ -14,28 +14,26 @@ namespace KaizalaBatch.Sending;
 /// asks the ledger what the plan already read.</summary>
 internal sealed class ItemSender
 {
-    private readonly KaizalaClient _client;
+    private readonly ConnectorLanes _lanes;
     private readonly ILedger _ledger;
     private readonly BatchOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<Attempt> _retry;
     private readonly MediaUploader _media;
-    private readonly Reconciler _reconciler;
 
-    public ItemSender(KaizalaClient client, ILedger ledger, BatchOptions options, TimeProvider time, ILogger logger)
+    public ItemSender(ConnectorPool pool, ILedger ledger, BatchOptions options, TimeProvider time, ILogger logger)
     {
-        _client = client;
+        _lanes = new ConnectorLanes(pool, ledger, options.ReconcileSkew, logger);
         _ledger = ledger;
         _options = options;
         _time = time;
         _logger = logger;
         var backoff = new Backoff(options);
         _retry = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }.AddRetry(backoff.ForAttempts()).Build();
-        _media = new MediaUploader(client, ledger,
+        _media = new MediaUploader(ledger,
             new ResiliencePipelineBuilder<ApiOutcome> { TimeProvider = time }.AddRetry(backoff.For<ApiOutcome>(o => o.Result is Transient)).Build(),
             logger);
-        _reconciler = new Reconciler(client, ledger, client.ApplicationId, options.ReconcileSkew, logger);
     }
 
     /// <summary>Where one item stands while it is worked on: whether the ledger holds it in doubt now (known from the plan and
@@ -47,6 +45,9 @@ internal sealed class ItemSender
         public RenderedItem Item => Planned.Item;
 
         public bool InDoubtInLedger { get; set; } = planned.Category == PlanCategory.InDoubt;
+
+        /// <summary>The connector whose read-back can settle the item: the one its last request went through.</summary>
+        public ConnectorLane? Reconcile { get; set; }
 
         /// <summary>Why it failed, stays in doubt or is invalid: the error last written to the ledger for it.</summary>
         public string? Reason { get; set; }
@@ -69,10 +70,26 @@ internal sealed class ItemSender
             return ItemResult.Invalid;
         }
 
+        // The connector: the one the item is pinned to; for an item in doubt, the one it was sent through (which alone can
+        // tell its Action by its sender number); else the least busy.
+        var recorded = work.Planned.Entry?.Connector;
+        var home = recorded is null ? _lanes.Default : _lanes.Find(recorded);
+        if (work.InDoubtInLedger && home is null)
+        {
+            work.Reason = $"it was sent through the connector '{recorded}', which connection.connectors no longer lists: add it back to " +
+                "let the read-back settle it, or settle it with resolve";
+            _ledger.MarkStillInDoubt(item.Action, item.Key, work.Reason);
+            _logger.LogWarning("{Action}/{Key} stays in doubt: {Reason}", item.Action, item.Key, work.Reason);
+            return ItemResult.InDoubt;
+        }
+        using var lease = _lanes.Take(_lanes.Find(item.Connector) ?? (work.InDoubtInLedger ? home : null));
+        var lane = lease.Lane;
+        work.Reconcile = home ?? lane;
+
         Dictionary<string, string>? media;
         try
         {
-            (media, var uploadError) = await _media.ResolveAsync(item, stop, abort).ConfigureAwait(false);
+            (media, var uploadError) = await _media.ResolveAsync(item, lane.Client, stop, abort).ConfigureAwait(false);
             if (media is null)
             {
                 _logger.LogWarning("{Action}/{Key}: {Error}", item.Action, item.Key, uploadError);
@@ -115,9 +132,9 @@ internal sealed class ItemSender
                 try
                 {
                     // The ledger says "in doubt", durably, the moment before the request leaves.
-                    outcome = await _client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
+                    outcome = await lane.Client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
                     {
-                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow(), keptBody);
+                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow(), keptBody, lane.Name);
                         sentNow = requestLeft = work.InDoubtInLedger = true;
                     }).ConfigureAwait(false);
                 }
@@ -132,6 +149,12 @@ internal sealed class ItemSender
                     _logger.LogWarning("{Action}/{Key}: no access token: {Error}", item.Action, item.Key, outcome.ToString());
                     return new Attempt(null, outcome as Transient ?? new Transient(TransientKind.ServerError, outcome.ToString()));
                 }
+                if (outcome is Accepted accepted)
+                {
+                    lane.Accepted(accepted.ReferenceId);
+                }
+                // A read-back after this attempt asks the connector it went through.
+                work.Reconcile = lane;
                 return Record(work, outcome, ref unresolved);
             }, stop).ConfigureAwait(false);
         }
@@ -195,7 +218,7 @@ internal sealed class ItemSender
         }
         var entry = work.Planned.Entry;
         var since = entry?.InDoubtSince ?? _time.GetUtcNow() - TimeSpan.FromDays(1);
-        var found = await _reconciler.FindAsync(item.GroupId, kind, entry?.SentTitle ?? title, since, abort).ConfigureAwait(false);
+        var found = await work.Reconcile!.Reconciler.FindAsync(item.GroupId, kind, entry?.SentTitle ?? title, since, abort).ConfigureAwait(false);
         switch (found)
         {
             case Reconciliation.Found(var referenceId, var actionId):

@@ -10,7 +10,9 @@ namespace KaizalaBatch.Sending;
 
 /// <summary>Uploads each distinct media file once (by content hash) and remembers its mediaResource in the ledger. Items that
 /// need a file while its upload is under way wait for that upload instead of starting another.</summary>
-internal sealed class MediaUploader(KaizalaClient client, ILedger ledger, ResiliencePipeline<ApiOutcome> retry, ILogger logger)
+/// <remarks>A file is uploaded through the connector of the first item that needs it; its mediaResource serves every
+/// connector's items (the media call is not a group's).</remarks>
+internal sealed class MediaUploader(ILedger ledger, ResiliencePipeline<ApiOutcome> retry, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Upload>>> _uploads = new(StringComparer.Ordinal);
 
@@ -18,7 +20,8 @@ internal sealed class MediaUploader(KaizalaClient client, ILedger ledger, Resili
     private sealed record Upload(string? Resource, string? Error);
 
     /// <summary>The mediaResource of every media file of the item, by content hash; or the error of the first that failed.</summary>
-    public async Task<(Dictionary<string, string>? Resources, string? Error)> ResolveAsync(RenderedItem item, CancellationToken stop, CancellationToken abort)
+    public async Task<(Dictionary<string, string>? Resources, string? Error)> ResolveAsync(RenderedItem item, KaizalaClient client,
+        CancellationToken stop, CancellationToken abort)
     {
         var resources = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in item.Media)
@@ -32,7 +35,7 @@ internal sealed class MediaUploader(KaizalaClient client, ILedger ledger, Resili
                 resources[file.ContentHash] = known.MediaResource;
                 continue;
             }
-            var upload = _uploads.GetOrAdd(file.ContentHash, _ => new Lazy<Task<Upload>>(() => UploadAsync(file, stop, abort)));
+            var upload = _uploads.GetOrAdd(file.ContentHash, _ => new Lazy<Task<Upload>>(() => UploadAsync(file, client, stop, abort)));
             var done = await upload.Value.ConfigureAwait(false);
             if (done.Resource is { } resource)
             {
@@ -46,7 +49,7 @@ internal sealed class MediaUploader(KaizalaClient client, ILedger ledger, Resili
         return (resources, null);
     }
 
-    private async Task<Upload> UploadAsync(MediaFile file, CancellationToken stop, CancellationToken abort)
+    private async Task<Upload> UploadAsync(MediaFile file, KaizalaClient client, CancellationToken stop, CancellationToken abort)
     {
         var name = Path.GetFileName(file.FullPath);
         ApiOutcome outcome;

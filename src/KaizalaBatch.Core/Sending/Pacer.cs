@@ -90,7 +90,7 @@ public sealed partial class Pacer : ICallGate, IPaceView, IAsyncDisposable
             }
             _pausedUntil = until;
         }
-        _logger.LogWarning("The service throttled the connector; every call waits {RetryAfterSeconds} s", retryAfter.TotalSeconds);
+        _logger.LogWarning("The service throttled {Subject}; every call of it waits {RetryAfterSeconds} s", _options.Subject, retryAfter.TotalSeconds);
     }
 
     /// <summary>Waits for a concurrency slot, the end of any 429 pause and room in the window; the call may start when this returns.</summary>
@@ -105,7 +105,7 @@ public sealed partial class Pacer : ICallGate, IPaceView, IAsyncDisposable
         try
         {
             var (startedAt, record) = await TakeTurnAsync(cancellationToken).ConfigureAwait(false);
-            return new CallPermit(lease, startedAt, () => record.End(_time.GetUtcNow()), retryAfter => Throttled(record, retryAfter));
+            return new CallPermit(lease, startedAt, () => record.End(_time.GetUtcNow()), retryAfter => Throttled(record, retryAfter), () => Refused(record));
         }
         catch
         {
@@ -239,11 +239,29 @@ public sealed partial class Pacer : ICallGate, IPaceView, IAsyncDisposable
         if (learned is { } pace)
         {
             _logger.LogWarning(
-                "limits.perMinute ({Configured}) is above what the service allows: it let {Measured} calls through in a minute, then answered 429. " +
-                "From now on the connector paces itself at that rate, spread evenly over the minute; set limits.perMinute to at most that",
-                _options.PerMinute == 0 ? "unlimited" : _options.PerMinute, pace);
+                "limits.{Setting} ({Configured}) is above what the service allows: it let {Measured} calls through in a minute, then answered 429. " +
+                "From now on {Subject} paces itself at that rate, spread evenly over the minute; set limits.{Setting} to at most that",
+                _options.Setting, _options.PerMinute == 0 ? "unlimited" : _options.PerMinute, pace, _options.Subject, _options.Setting);
         }
         Pause(retryAfter);
+    }
+
+    private void Refused(CallRecord call)
+    {
+        lock (_windowLock)
+        {
+            call.Refused = true;
+        }
+    }
+
+    /// <summary>The calls in the window now that the service did not refuse (answered within a window, or still on the wire).</summary>
+    public int AdmittedInWindow()
+    {
+        var windowStart = _time.GetUtcNow() - _options.Window;
+        lock (_windowLock)
+        {
+            return _calls.Count(c => !c.Refused && (c.EndedAt is not { } ended || ended >= windowStart));
+        }
     }
 
     /// <summary>One call in the window: it counts until a window after it ended.</summary>

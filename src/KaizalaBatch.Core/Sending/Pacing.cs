@@ -14,6 +14,12 @@ public sealed record PacingOptions(int PerMinute = 100, int Concurrency = 4)
     /// the service's window, whatever the network delays. (A fixed margin on start times instead, say 61 s, capped a
     /// long run at 98.4% of the limit and was still not safe against a delay of more than its second.)</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What the pacer's messages call what it paces: "the connector", "connector north", "the tenant".</summary>
+    public string Subject { get; init; } = "the connector";
+
+    /// <summary>The run file's setting this pace comes from (<c>perMinute</c> or <c>tenantPerMinute</c>), for the advice.</summary>
+    public string Setting { get; init; } = "perMinute";
 }
 
 /// <summary>A permission to make one call: disposing it frees the concurrency slot.</summary>
@@ -23,12 +29,15 @@ public sealed class CallPermit : ICallPermit
     private readonly Action? _ended;
     private readonly Action<TimeSpan>? _throttled;
 
-    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt, Action? ended, Action<TimeSpan>? throttled)
+    private readonly Action? _refused;
+
+    internal CallPermit(RateLimitLease lease, DateTimeOffset startedAt, Action? ended, Action<TimeSpan>? throttled, Action? refused = null)
     {
         _lease = lease;
         StartedAt = startedAt;
         _ended = ended;
         _throttled = throttled;
+        _refused = refused;
     }
 
     /// <summary>When the call was let through; the instant the pacer counted it.</summary>
@@ -38,6 +47,9 @@ public sealed class CallPermit : ICallPermit
     /// <see cref="Pacer.Pause"/>), and the first such answer teaches the pacer the service's pace (see <see cref="Pacer"/>).
     /// Call it before disposing the permit.</summary>
     public void Throttled(TimeSpan retryAfter) => _throttled?.Invoke(retryAfter);
+
+    /// <summary>Answered 429 for another gate's cause (see <see cref="ICallPermit.Refused"/>): it leaves this window uncounted.</summary>
+    public void Refused() => _refused?.Invoke();
 
     /// <summary>The call is over (answered, failed or given up): its place in the window now runs out a window from now.</summary>
     public void Dispose()

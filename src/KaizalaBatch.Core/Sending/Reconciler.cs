@@ -31,7 +31,11 @@ internal abstract record Reconciliation
 /// number, created no earlier than its in-doubt attempt (less a skew for clock differences), and not owned by another
 /// item of the ledger. It never guesses between candidates, and a type the service cannot list is never decided here.
 /// </summary>
-internal sealed class Reconciler(KaizalaClient client, ILedger ledger, string applicationId, TimeSpan skew, ILogger logger)
+/// <param name="sentHere">In a pool of connectors: whether this connector sent the Action of a referenceId (in this run), the
+/// only evidence of its sender number (the ledger's sent items may be other connectors'); null for a single connector,
+/// whose every sent item in the ledger is its own.</param>
+internal sealed class Reconciler(KaizalaClient client, ILedger ledger, string applicationId, TimeSpan skew, ILogger logger,
+    Func<string, bool>? sentHere = null)
 {
     private readonly SemaphoreSlim _learning = new(1, 1);
     private string? _sender;
@@ -98,7 +102,7 @@ internal sealed class Reconciler(KaizalaClient client, ILedger ledger, string ap
             {
                 return _sender = kept;
             }
-            if (ledger.FindSentSample(ReadBackIdentity.ListableTypes) is { SentAt: { } sentAt } sample)
+            if (sentHere is null && ledger.FindSentSample(ReadBackIdentity.ListableTypes) is { SentAt: { } sentAt } sample)
             {
                 var readBack = await client.ReadActionsAsync(sample.GroupId, sample.ActionType, sentAt - skew, cancellationToken).ConfigureAwait(false);
                 Learn(readBack.Actions);
@@ -120,7 +124,7 @@ internal sealed class Reconciler(KaizalaClient client, ILedger ledger, string ap
     {
         foreach (var action in actions)
         {
-            if (action is { Sender: { Length: > 0 } sender, ReferenceId: { } reference } && ledger.IsReferenceKnown(reference))
+            if (action is { Sender: { Length: > 0 } sender, ReferenceId: { } reference } && (sentHere?.Invoke(reference) ?? ledger.IsReferenceKnown(reference)))
             {
                 ledger.RecordSender(applicationId, sender);
                 logger.LogDebug("The service shows this connector's posts as sent by {Sender}", sender);

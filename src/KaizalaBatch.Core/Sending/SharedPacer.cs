@@ -43,6 +43,9 @@ public sealed class SharedPacer(Pacer local, ISharedRun shared, string connector
     /// <summary>One call's place in both windows, this runner's and the shared one.</summary>
     private sealed class SharedPermit(CallPermit local, ISharedRun shared, long call, string connector, TimeSpan window) : ICallPermit
     {
+        // The shared window keeps counting it: later than it need, never too early.
+        public void Refused() => local.Refused();
+
         public void Throttled(TimeSpan retryAfter)
         {
             local.Throttled(retryAfter);

@@ -98,6 +98,12 @@ public sealed class CsvTargetReader : IDisposable
                     ok = false;
                 }
             }
+            if (targets.ConnectorColumn is { } connectorColumn && columns.IndexOf(connectorColumn) < 0)
+            {
+                report(Diagnostic.Error(DiagnosticCodes.CsvColumnMissing,
+                    $"the connector column '{connectorColumn}' is not in the header", at with { Line = 1, Field = connectorColumn }));
+                ok = false;
+            }
             if (!ok)
             {
                 reader.Dispose();

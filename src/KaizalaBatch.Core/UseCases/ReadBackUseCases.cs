@@ -42,7 +42,7 @@ public static class ReadBackUseCases
         var written = new List<(string Kind, string Path)>();
         var (exit, report, note) = await SessionAsync("report", runFilePath, host, diagnostics, async (run, ledger, service, ct) =>
         {
-            var reading = new RolloutReport(run, ledger, service.Client, host.Time);
+            var reading = new RolloutReport(run, ledger, service.Pool, host.Time);
             var result = await ReadAsync(reading, null, request.Refresh, observer, ct);
             foreach (var (path, kind) in new[] { (request.CsvPath, "csv"), (request.JsonPath, "json"), (request.HtmlPath, "html") })
             {
@@ -72,8 +72,8 @@ public static class ReadBackUseCases
                 diagnostics.Add(LedgerUseCases.UnknownAction(run, unknown));
                 return (ExitCodes.InputUnusable, null);
             }
-            var read = await ReadAsync(new RolloutReport(run, ledger, service.Client, host.Time), options.Only, refresh: false, observer, ct);
-            reminders = await new ReminderRound(ledger, service.Client, run.Limits.Concurrency, host.Time).SendAsync(read, options, ct);
+            var read = await ReadAsync(new RolloutReport(run, ledger, service.Pool, host.Time), options.Only, refresh: false, observer, ct);
+            reminders = await new ReminderRound(ledger, service.Pool, run.Limits.Concurrency, host.Time).SendAsync(read, options, ct);
             return (reminders.ExitCode, read);
         }, cancellationToken);
         return new RemindUseCaseResult(exit, reminders, note);
@@ -107,7 +107,7 @@ public static class ReadBackUseCases
             try
             {
                 await using var service = await ServiceConnection.OpenAsync(run, host);
-                await service.Client.ConnectAsync(cancellationToken);
+                await service.Pool.ConnectAsync(cancellationToken);
                 var (exit, report) = await body(run, ledger, service, cancellationToken);
                 return (exit, report, null);
             }

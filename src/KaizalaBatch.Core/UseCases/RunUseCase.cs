@@ -192,7 +192,7 @@ public static class RunUseCase
             // is touched. A transient failure here is left to the run, which retries it per item.
             try
             {
-                await service.Client.ConnectAsync(stop);
+                await service.Pool.ConnectAsync(stop);
             }
             catch (KaizalaConnectionException ex)
             {
@@ -203,7 +203,7 @@ public static class RunUseCase
             {
                 return new RunResult(ExitCodes.Stopped, run, check, null, "run stopped before anything was sent.");
             }
-            var runner = new BatchRunner(service.Client, ledger,
+            var runner = new BatchRunner(service.Pool, ledger,
                 new BatchOptions(run.Limits.MaxAttempts, request.MaxErrors ?? run.Limits.MaxErrors, run.Limits.Concurrency)
                 {
                     ResendInDoubt = run.Limits.ResendInDoubt,
@@ -218,7 +218,7 @@ public static class RunUseCase
             // every later run will). The plan's decision per item travels with it; the sender does not re-derive it.
             var plan = new Plan(ledger, new PlanOptions(request.ResendChanged, request.Limit));
             var items = PlanPass.Items(run, LedgerAccess.RenderOptions(ledger, host, request.Only), new DiagnosticBag(), plan, CancellationToken.None);
-            var summary = await observer.SendingAsync(total, service.Pacer, progress => runner.RunAsync(items, progress, total, stop, abort));
+            var summary = await observer.SendingAsync(total, service.Pace, progress => runner.RunAsync(items, progress, total, stop, abort));
             return new RunResult(summary.ExitCode, run, check, summary, summary.StopMessage is { } reason ? $"run stopped: {reason}" : null);
         }
     }

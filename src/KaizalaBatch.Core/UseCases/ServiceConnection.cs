@@ -11,22 +11,27 @@ namespace KaizalaBatch.UseCases;
 /// embedded service for <c>connection: emulator: true</c>, behind one pacer at the run file's limits and one client.</summary>
 public sealed class ServiceConnection : IAsyncDisposable
 {
-    private ServiceConnection(IEmbeddedService? embedded, Pacer pacer, KaizalaClient client)
+    private ServiceConnection(IEmbeddedService? embedded, PoolPacing pace, ConnectorPool pool)
     {
         Embedded = embedded;
-        Pacer = pacer;
-        Client = client;
+        Pace = pace;
+        Pool = pool;
     }
 
     /// <summary>The embedded service this connection talks to; null for a real one.</summary>
     public IEmbeddedService? Embedded { get; }
 
-    public Pacer Pacer { get; }
+    /// <summary>The pace of every connector and of the tenant, for a progress display.</summary>
+    public PoolPacing Pace { get; }
 
-    public KaizalaClient Client { get; }
+    /// <summary>The connectors (<c>connection.connectors</c>, or the single connection as a pool of one).</summary>
+    public ConnectorPool Pool { get; }
 
-    /// <summary>Starts the embedded service when the run file asks for it, then the pacer and the client (no call yet).
-    /// <paramref name="shared"/>: a run shared with runners on other machines, whose calls keep one pace together.</summary>
+    /// <summary>The first connector's client: for calls that concern no item (groups, the members of a group).</summary>
+    public KaizalaClient Client => Pool.Default.Client;
+
+    /// <summary>Starts the embedded service when the run file asks for it, then the pacers and a client per connector (no
+    /// call yet). <paramref name="shared"/>: a run shared with runners on other machines, whose calls keep one pace together.</summary>
     /// <exception cref="KaizalaConnectionException">The connection settings cannot work (e.g. plain http to a remote host).</exception>
     public static async Task<ServiceConnection> OpenAsync(RunFile run, UseCaseHost host, ISharedRun? shared = null)
     {
@@ -39,19 +44,22 @@ public sealed class ServiceConnection : IAsyncDisposable
                 "the run file asks for the embedded emulator (connection: emulator: true), which this host does not provide")).StartAsync(run);
             host.Loggers.CreateLogger("kaizala-batch").LogInformation("Talking to the embedded Kaizala emulator at {Url}", embedded.ApiRoot);
         }
-        var pacer = new Pacer(new PacingOptions(run.Limits.PerMinute, run.Limits.Concurrency), host.Time, host.Loggers.CreateLogger<Pacer>());
+        var connectors = KaizalaClientOptions.ForConnectors(run.Connection, run.LocalFilesStem, embedded?.ApiRoot);
+        var pace = new PoolPacing(run.Limits, connectors.Select(c => c.Options.ApplicationId), host.Loggers, host.Time, shared, run.Connection.Timeout);
+        var clients = new List<PoolConnector>();
         try
         {
-            ICallGate gate = shared is null
-                ? pacer
-                : new SharedPacer(pacer, shared, run.Connection.ApplicationId ?? KaizalaClientOptions.EmbeddedConnector, run.Connection.Timeout, host.Time);
-            var client = new KaizalaClient(KaizalaClientOptions.For(run.Connection, run.LocalFilesStem, embedded?.ApiRoot), gate, host.Time,
-                host.Loggers.CreateLogger<KaizalaClient>());
-            return new ServiceConnection(embedded, pacer, client);
+            foreach (var (name, options) in connectors)
+            {
+                clients.Add(new PoolConnector(name, new KaizalaClient(options, pace.GateFor(options.ApplicationId), host.Time,
+                    host.Loggers.CreateLogger<KaizalaClient>())));
+            }
+            return new ServiceConnection(embedded, pace, new ConnectorPool(clients));
         }
         catch
         {
-            await pacer.DisposeAsync();
+            clients.ForEach(c => c.Client.Dispose());
+            await pace.DisposeAsync();
             if (embedded is not null)
             {
                 await embedded.DisposeAsync();
@@ -71,7 +79,7 @@ public sealed class ServiceConnection : IAsyncDisposable
         try
         {
             connection = await OpenAsync(run, host);
-            await connection.Client.ConnectAsync(cancellationToken);
+            await connection.Pool.ConnectAsync(cancellationToken);
             var connected = connection;
             connection = null;
             return connected;
@@ -100,8 +108,8 @@ public sealed class ServiceConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await Pacer.DisposeAsync();
+        Pool.Dispose();
+        await Pace.DisposeAsync();
         if (Embedded is not null)
         {
             await Embedded.DisposeAsync();

@@ -10,7 +10,7 @@ public sealed partial class PostgresLedger
 
     internal const string RecordColumns =
         "action, key, group_id, action_type, state, content_hash, request_hash, reference_id, action_id, attempts, " +
-        "last_error, first_row, attempt_started_at, in_doubt_since, sent_at, reconciled, updated_at, sent_title, resolved_by, resolved_at";
+        "last_error, first_row, attempt_started_at, in_doubt_since, sent_at, reconciled, updated_at, sent_title, resolved_by, resolved_at, connector";
 
     /// <summary>Everything the ledger keeps about one item, or null (a prepared statement, once it has been used twice).</summary>
     public LedgerRecord? FindRecord(string action, string key) =>
@@ -42,7 +42,8 @@ public sealed partial class PostgresLedger
         UpdatedAt: r.GetFieldValue<DateTimeOffset>(16),
         SentTitle: Sql.Text(r, 17),
         ResolvedBy: Sql.Text(r, 18),
-        ResolvedAt: Sql.Time(r, 19));
+        ResolvedAt: Sql.Time(r, 19),
+        Connector: Sql.Text(r, 20));
 
     public string? FindSentBody(string action, string key) =>
         Query<string?>(null, command =>

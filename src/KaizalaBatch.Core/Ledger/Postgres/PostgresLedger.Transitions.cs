@@ -12,16 +12,17 @@ public sealed partial class PostgresLedger
     /// (renewed by the same transaction).</summary>
     /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
     /// <exception cref="ClaimLostException">Another runner took the item over: the request must not leave.</exception>
-    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null)
+    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null,
+        string? connector = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         Write("""
-            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body, attempts,
+            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body, connector, attempts,
                                first_row, attempt_started_at, in_doubt_since, updated_at)
-            VALUES (@action, @key, @group, @type, 'InDoubt', @content, @request, @title, @body, 1, @row, @started, @started, @now)
+            VALUES (@action, @key, @group, @type, 'InDoubt', @content, @request, @title, @body, @connector, 1, @row, @started, @started, @now)
             ON CONFLICT (action, key) DO UPDATE SET
                 group_id = excluded.group_id, action_type = excluded.action_type, content_hash = excluded.content_hash,
-                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body = excluded.sent_body,
+                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body = excluded.sent_body, connector = excluded.connector,
                 attempts = items.attempts + 1,
                 first_row = excluded.first_row,
                 attempt_started_at = excluded.attempt_started_at,
@@ -34,6 +35,7 @@ public sealed partial class PostgresLedger
                 BindItem(c, item);
                 c.Parameters.Add(Sql.Text("request", requestHash));
                 c.Parameters.Add(Sql.Text("title", sentTitle));
+                c.Parameters.Add(Sql.Text("connector", connector));
                 c.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Bytea)
                 {
                     Value = sentBody is null ? DBNull.Value : SentBodies.Compress(sentBody),

@@ -114,6 +114,10 @@ internal static class PostgresSchema
         """
         ALTER TABLE items ADD COLUMN sent_body bytea;
         """,
+        // 4: the connector each item was last sent through, as the SQLite ledger's migration 7.
+        """
+        ALTER TABLE items ADD COLUMN connector text;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Count;

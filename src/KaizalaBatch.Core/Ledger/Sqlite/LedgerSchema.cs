@@ -88,6 +88,11 @@ internal static class LedgerSchema
         """
         ALTER TABLE items ADD COLUMN sent_body BLOB;
         """,
+        // 7: the connector (its name in the run file's pool) each item was last sent through: reconciliation and reports
+        // read back through it. Null for items sent before this version (read back through the first connector).
+        """
+        ALTER TABLE items ADD COLUMN connector TEXT;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Count;

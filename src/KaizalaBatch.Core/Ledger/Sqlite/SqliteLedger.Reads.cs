@@ -10,7 +10,7 @@ public sealed partial class SqliteLedger
 
     private const string RecordColumns =
         "action, key, group_id, action_type, state, content_hash, request_hash, reference_id, action_id, attempts, " +
-        "last_error, first_row, attempt_started_at, in_doubt_since, sent_at, reconciled, updated_at, sent_title, resolved_by, resolved_at";
+        "last_error, first_row, attempt_started_at, in_doubt_since, sent_at, reconciled, updated_at, sent_title, resolved_by, resolved_at, connector";
 
     /// <summary>Everything the ledger keeps about one item, or null. Uses one prepared statement for every call.</summary>
     public LedgerRecord? FindRecord(string action, string key)
@@ -56,7 +56,8 @@ public sealed partial class SqliteLedger
         UpdatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)),
         SentTitle: r.IsDBNull(17) ? null : r.GetString(17),
         ResolvedBy: r.IsDBNull(18) ? null : r.GetString(18),
-        ResolvedAt: Time(r, 19));
+        ResolvedAt: Time(r, 19),
+        Connector: r.IsDBNull(20) ? null : r.GetString(20));
 
     private static DateTimeOffset? Time(SqliteDataReader r, int ordinal) =>
         r.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(ordinal));

@@ -13,18 +13,19 @@ public sealed partial class SqliteLedger
     /// <param name="sentBody">The actionBody being sent (JSON), kept compressed in the same write; null keeps none and
     /// drops one kept by an earlier attempt.</param>
     /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
-    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null)
+    public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null,
+        string? connector = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         // Compressed here, not in the bind below, which runs inside the group commit that other senders wait for.
         var body = sentBody is null ? null : SentBodies.Compress(sentBody);
         Write("""
-            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body,
+            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body, connector,
                                attempts, first_row, attempt_started_at, in_doubt_since, updated_at)
-            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, $body, 1, $row, $started, $started, $now)
+            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, $body, $connector, 1, $row, $started, $started, $now)
             ON CONFLICT (action, key) DO UPDATE SET
                 group_id = excluded.group_id, action_type = excluded.action_type, content_hash = excluded.content_hash,
-                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body = excluded.sent_body,
+                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body = excluded.sent_body, connector = excluded.connector,
                 attempts = items.attempts + 1,
                 first_row = excluded.first_row,
                 attempt_started_at = excluded.attempt_started_at,
@@ -37,6 +38,7 @@ public sealed partial class SqliteLedger
                 BindItem(c, item);
                 c.Parameters.AddWithValue("$request", requestHash);
                 c.Parameters.AddWithValue("$title", (object?)sentTitle ?? DBNull.Value);
+                c.Parameters.AddWithValue("$connector", (object?)connector ?? DBNull.Value);
                 c.Parameters.AddWithValue("$body", (object?)body ?? DBNull.Value);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
             },
