@@ -87,3 +87,17 @@ public static class Clocks
     /// <summary>A service clock that moves a minute whenever it is read: every token it issues has expired when next shown.</summary>
     public static FakeTimeProvider EveryLookAMinuteLater() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMinutes(1) };
 }
+
+/// <summary>Every logger it creates is the one <see cref="ListLogger"/>.</summary>
+public sealed class ListLoggerFactory(ListLogger logger) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName) => logger;
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}

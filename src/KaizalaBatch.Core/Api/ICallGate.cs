@@ -9,6 +9,10 @@ public interface ICallGate
 
     /// <summary>Waits until one more request may start; the request may leave when this returns.</summary>
     ValueTask<ICallPermit> AcquireAsync(CancellationToken cancellationToken);
+
+    /// <summary>How long until <paramref name="calls"/> more calls can all have started; null when nothing limits the pace.
+    /// A pool of connectors gives its next item to the connector that can call soonest.</summary>
+    TimeSpan? EstimateFor(int calls) => null;
 }
 
 /// <summary>Leave to make one request; disposing it says the request is over (answered, failed or given up).</summary>

@@ -26,6 +26,7 @@ public sealed partial class KaizalaClient : IDisposable
         ArgumentNullException.ThrowIfNull(gate);
         EnsureAllowed(options.ApiRoot);
         _options = options;
+        Gate = gate;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _endpoint = new ServiceEndpoint(_logger);
@@ -34,6 +35,9 @@ public sealed partial class KaizalaClient : IDisposable
         _wire = new GatedHttp(gate, options.Timeout, _time, _logger, _secrets.Scrub);
         _tokens = new AccessTokens(options, _wire, _endpoint, refreshTokenFile, _secrets, _time, _logger);
     }
+
+    /// <summary>The gate every call of this client waits at.</summary>
+    public ICallGate Gate { get; }
 
     /// <summary>The connector this client calls as (not a secret).</summary>
     public string ApplicationId => _options.ApplicationId;

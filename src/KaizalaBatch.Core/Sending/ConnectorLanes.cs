@@ -38,8 +38,10 @@ internal sealed class ConnectorLane
     }
 }
 
-/// <summary>Which connector takes an item: the one it is pinned to, else the one with the fewest items under way (ties in
-/// turn), so that items spread evenly and a connector slowed by a 429 or by pinned items takes fewer.</summary>
+/// <summary>Which connector takes an item: the one it is pinned to, else the one that can make the call soonest, counting the
+/// items it already has under way (its window's room, a 429's pause, the pace it learned), then the one with the fewest
+/// under way, ties in turn. So items spread evenly while the connectors keep the same pace, and a connector whose window is
+/// full, paused by a 429 or busy with pinned items takes fewer while the others have room.</summary>
 internal sealed class ConnectorLanes
 {
     private readonly ConnectorLane[] _lanes;
@@ -72,18 +74,26 @@ internal sealed class ConnectorLanes
 
     private int LeastBusy()
     {
+        if (_lanes.Length == 1)
+        {
+            return 0;
+        }
         var best = _next;
+        var bestWait = Wait(best);
         for (var k = 1; k < _lanes.Length; k++)
         {
             var i = (_next + k) % _lanes.Length;
-            if (_working[i] < _working[best])
+            var wait = Wait(i);
+            if (wait < bestWait || (wait == bestWait && _working[i] < _working[best]))
             {
-                best = i;
+                (best, bestWait) = (i, wait);
             }
         }
         _next = (best + 1) % _lanes.Length;
         return best;
     }
+
+    private TimeSpan Wait(int lane) => _lanes[lane].Client.Gate.EstimateFor(_working[lane] + 1) ?? TimeSpan.Zero;
 
     private void Release(int index)
     {

@@ -130,6 +130,9 @@ public sealed class PoolPacing : IPaceView, IAsyncDisposable
     {
         public int Concurrency => own.Concurrency;
 
+        // The tenant's window is the same for every connector: what sets one apart is its own.
+        public TimeSpan? EstimateFor(int calls) => own.EstimateFor(calls);
+
         public async ValueTask<ICallPermit> AcquireAsync(CancellationToken cancellationToken)
         {
             var first = await own.AcquireAsync(cancellationToken).ConfigureAwait(false);

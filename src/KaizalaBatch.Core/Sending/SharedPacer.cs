@@ -16,6 +16,8 @@ public sealed class SharedPacer(Pacer local, ISharedRun shared, string connector
 
     public int Concurrency => ((ICallGate)local).Concurrency;
 
+    public TimeSpan? EstimateFor(int calls) => local.EstimateFor(calls);
+
     public async ValueTask<ICallPermit> AcquireAsync(CancellationToken cancellationToken)
     {
         var permit = await local.AcquireAsync(cancellationToken).ConfigureAwait(false);

@@ -71,7 +71,9 @@ internal sealed class Service(EmulatorOptions options, CancellationToken stoppin
         if (Options.Log is { } log)
         {
             var call = http.Items[CallNumberKey] is long n ? n.ToString(CultureInfo.InvariantCulture) : "-";
-            log($"{call} {http.Request.Method} {http.Request.Path}{http.Request.QueryString} -> {outcome}");
+            // The connector whose access token made the call (not a secret), once the call is authenticated.
+            var by = http.Items[ConnectorKey] is string connector ? $" by {connector}" : "";
+            log($"{call} {http.Request.Method} {http.Request.Path}{http.Request.QueryString}{by} -> {outcome}");
         }
     }
 
