@@ -14,6 +14,9 @@ public sealed class TestEmulators : IEmbeddedServiceFactory
     /// <summary>The only groups the service knows (a post to any other is refused with 404); null: every GUID is a group.</summary>
     public IReadOnlySet<Guid>? KnownGroups { get; set; }
 
+    /// <summary>Every call the emulators heard, as their log writes it ("12 GET /v1/groups/…/actions by app -> 200").</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Calls { get; } = new();
+
     public Diagnostic? Check(RunFile run) => null;
 
     public async Task<IEmbeddedService> StartAsync(RunFile run)
@@ -27,6 +30,7 @@ public sealed class TestEmulators : IEmbeddedServiceFactory
             RespondAfter = TimeSpan.Zero,
             Seed = 3,
             KnownGroups = KnownGroups,
+            Log = Calls.Enqueue,
         });
         Started.Add(emulator);
         return new Running(emulator);
