@@ -146,4 +146,30 @@ public sealed class SharedRunTests : IDisposable
         Assert.Null(paused.Call);
         Assert.InRange(paused.Wait, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
     }
+    [Fact]
+    public async Task Runners_with_a_pool_keep_each_connectors_window_and_the_tenants_together()
+    {
+        using var firstLedger = Runner();
+        using var secondLedger = Runner();
+        var limits = new RunFiles.RunLimits(PerMinute: 2, Concurrency: 4, TenantPerMinute: 3);
+        var loggers = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        await using var first = new Sending.PoolPacing(limits, ["a", "b"], loggers, _time, firstLedger.Sharing, TimeSpan.FromSeconds(5));
+        await using var second = new Sending.PoolPacing(limits, ["a", "b"], loggers, _time, secondLedger.Sharing, TimeSpan.FromSeconds(5));
+        var ct = TestContext.Current.CancellationToken;
+        var permits = new List<Api.ICallPermit>
+        {
+            await first.GateFor("a").AcquireAsync(ct),
+            await second.GateFor("a").AcquireAsync(ct),
+        };
+        // Connector a's window is full across the runners; b still has room, and the tenant one more call.
+        var aFull = second.GateFor("a").AcquireAsync(ct).AsTask();
+        permits.Add(await second.GateFor("b").AcquireAsync(ct));
+        // Three calls: the tenant's window is full across the runners, so b waits too, on either runner.
+        var tenantFull = first.GateFor("b").AcquireAsync(ct).AsTask();
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        Assert.False(aFull.IsCompleted);
+        Assert.False(tenantFull.IsCompleted);
+        Assert.Equal(3, Convert.ToInt32(_database.Scalar("SELECT count(*) FROM calls WHERE connector = '(tenant)'"), System.Globalization.CultureInfo.InvariantCulture));
+        permits.ForEach(p => p.Dispose());
+    }
 }
