@@ -17,8 +17,9 @@ public static class SentBodies
         ArgumentNullException.ThrowIfNull(json);
         var bytes = Encoding.UTF8.GetBytes(json);
         using var output = new MemoryStream(bytes.Length / 3 + 16);
-        // Quality 5: most of the size gain for a small part of the time of 11, spent while a sender waits for its mark.
-        using (var brotli = new BrotliStream(output, new BrotliCompressionOptions { Quality = 5 }, leaveOpen: true))
+        // Quality 1: spent while a sender waits for its mark, on every item; 5 took about 6% of a run's CPU
+        // (bench/send-throughput.sh, perf) for bodies a few percent smaller. Any quality decompresses the same way.
+        using (var brotli = new BrotliStream(output, new BrotliCompressionOptions { Quality = 1 }, leaveOpen: true))
         {
             brotli.Write(bytes);
         }

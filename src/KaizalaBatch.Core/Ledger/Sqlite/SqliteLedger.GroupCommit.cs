@@ -121,11 +121,17 @@ public sealed partial class SqliteLedger
         return unwritable;
     }
 
+    /// <summary>Runs one write with its statement's prepared command (under <see cref="_gate"/>).</summary>
     private void Execute(PendingWrite write, SqliteTransaction? transaction, long now)
     {
-        using var command = Connection.CreateCommand();
+        if (!_writes.TryGetValue(write.Sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = write.Sql;
+            _writes[write.Sql] = command;
+        }
         command.Transaction = transaction;
-        command.CommandText = write.Sql;
+        command.Parameters.Clear();
         write.Bind(command);
         command.Parameters.AddWithValue("$now", now);
         var rows = command.ExecuteNonQuery();
