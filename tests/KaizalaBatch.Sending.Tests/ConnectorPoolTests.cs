@@ -216,19 +216,7 @@ internal sealed partial class PoolRun : IAsyncDisposable
         using var ledger = Ledgers.Open(LedgerPath, LedgerMode.ReadWrite, Time);
         var runner = new BatchRunner(_pool, ledger, new BatchOptions(MaxAttempts: 10, Concurrency: 6) { JitterSeed = 1 }, Time, _logger);
         var run = runner.RunAsync(Planned.Against(ledger, items), null, items.Count, CancellationToken.None, CancellationToken.None);
-        var deadline = Time.GetUtcNow().AddHours(1);
-        var heard = -1L;
-        while (!run.IsCompleted)
-        {
-            Assert.True(Time.GetUtcNow() < deadline, "the run did not end");
-            SpinWait.SpinUntil(() => run.IsCompleted, 5);
-            var calls = Emulator.Calls;
-            if (calls == heard)
-            {
-                Time.Advance(TimeSpan.FromMilliseconds(100));
-            }
-            heard = calls;
-        }
+        Clocks.Drive(run, Emulator, Time, TimeSpan.FromHours(1));
         return await run;
     }
 

@@ -84,6 +84,25 @@ public static class Planned
 /// <summary>Clocks for the emulator that tests share.</summary>
 public static class Clocks
 {
+    /// <summary>Moves <paramref name="time"/> on in 100 ms steps until <paramref name="run"/> ends, and only once the emulator
+    /// has heard nothing new for a moment: what was due at this instant has gone, on a busy machine too.</summary>
+    public static void Drive(Task run, KaizalaEmulator emulator, FakeTimeProvider time, TimeSpan atMost)
+    {
+        var deadline = time.GetUtcNow() + atMost;
+        var heard = -1L;
+        while (!run.IsCompleted)
+        {
+            Assert.True(time.GetUtcNow() < deadline, "the run did not end");
+            SpinWait.SpinUntil(() => run.IsCompleted, 5);
+            var calls = emulator.Calls;
+            if (calls == heard)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+            heard = calls;
+        }
+    }
+
     /// <summary>A service clock that moves a minute whenever it is read: every token it issues has expired when next shown.</summary>
     public static FakeTimeProvider EveryLookAMinuteLater() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMinutes(1) };
 }
