@@ -43,7 +43,7 @@ internal sealed class GatedHttp : IDisposable
     /// <param name="stopWaiting">Cancels only the wait for a permit: once it is given, the request leaves.</param>
     /// <param name="beforeSend">Runs with the permit held, just before the request's bytes leave.</param>
     public async Task<WireResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, CancellationToken stopWaiting,
-        Action? beforeSend = null)
+        Func<ValueTask>? beforeSend = null)
     {
         ICallPermit permit;
         using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopWaiting))
@@ -51,7 +51,10 @@ internal sealed class GatedHttp : IDisposable
             permit = await _gate.AcquireAsync(waiting.Token).ConfigureAwait(false);
         }
         using var held = permit;
-        beforeSend?.Invoke();
+        if (beforeSend is not null)
+        {
+            await beforeSend().ConfigureAwait(false);
+        }
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

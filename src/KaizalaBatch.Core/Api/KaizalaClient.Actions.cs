@@ -14,7 +14,7 @@ public sealed partial class KaizalaClient
     /// <param name="beforeSend">Runs after the gate lets the POST through and before its bytes leave (again for a resend after
     /// a 308 or 401): where the caller records, durably, that the outcome is about to become uncertain.</param>
     public Task<ApiOutcome> SendActionAsync(string groupId, string requestJson, CancellationToken cancellationToken,
-        CancellationToken stopWaiting = default, Action? beforeSend = null) =>
+        CancellationToken stopWaiting = default, Func<ValueTask>? beforeSend = null) =>
         CallAsync(
             HttpMethod.Post,
             $"v1/groups/{Uri.EscapeDataString(groupId)}/actions",

@@ -68,7 +68,7 @@ public sealed partial class KaizalaClient : IDisposable
 
     /// <summary>One platform call: token first, then the request, following 308 moves and renewing the token once on a 401.</summary>
     private async Task<ApiOutcome> CallAsync(HttpMethod method, string relative, Func<HttpContent>? content, CancellationToken cancellationToken,
-        CancellationToken stopWaiting = default, Action? beforeSend = null)
+        CancellationToken stopWaiting = default, Func<ValueTask>? beforeSend = null)
     {
         long? staleGeneration = null;
         for (var authAttempt = 0; ; authAttempt++)

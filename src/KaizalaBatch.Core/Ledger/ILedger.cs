@@ -67,8 +67,24 @@ public interface ILedger : ILedgerReader, IDisposable
     void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null,
         string? connector = null);
 
+    /// <summary><see cref="MarkInDoubt"/>, durable when the task completes; a ledger that commits writes in groups lets the
+    /// caller wait for its group's commit without holding a thread (the default waits on the caller's thread).</summary>
+    ValueTask MarkInDoubtAsync(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt,
+        string? sentBody = null, string? connector = null)
+    {
+        MarkInDoubt(item, requestHash, sentTitle, attemptStartedAt, sentBody, connector);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The service accepted the item (or the read-back found it: <paramref name="reconciled"/>).</summary>
     void MarkSent(string action, string key, string? referenceId, string? actionId, bool reconciled = false);
+
+    /// <summary><see cref="MarkSent"/>, durable when the task completes (see <see cref="MarkInDoubtAsync"/>).</summary>
+    ValueTask MarkSentAsync(string action, string key, string? referenceId, string? actionId, bool reconciled = false)
+    {
+        MarkSent(action, key, referenceId, actionId, reconciled);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>A permanent error, or attempts exhausted with the outcome known. <paramref name="error"/> holds no secret.</summary>
     void MarkFailed(string action, string key, string error);

@@ -132,9 +132,10 @@ internal sealed class ItemSender
                 try
                 {
                     // The ledger says "in doubt", durably, the moment before the request leaves.
-                    outcome = await lane.Client.SendActionAsync(item.GroupId, request.Json, abort, stop, () =>
+                    outcome = await lane.Client.SendActionAsync(item.GroupId, request.Json, abort, stop, async () =>
                     {
-                        _ledger.MarkInDoubt(item, request.BodyHash, title, _time.GetUtcNow(), keptBody, lane.Name);
+                        // Waited for without holding a thread: the marks of the requests let through together share a commit.
+                        await _ledger.MarkInDoubtAsync(item, request.BodyHash, title, _time.GetUtcNow(), keptBody, lane.Name).ConfigureAwait(false);
                         sentNow = requestLeft = work.InDoubtInLedger = true;
                     }).ConfigureAwait(false);
                 }
@@ -149,12 +150,13 @@ internal sealed class ItemSender
                     _logger.LogWarning("{Action}/{Key}: no access token: {Error}", item.Action, item.Key, outcome.ToString());
                     return new Attempt(null, outcome as Transient ?? new Transient(TransientKind.ServerError, outcome.ToString()));
                 }
+                // A read-back after this attempt asks the connector it went through.
+                work.Reconcile = lane;
                 if (outcome is Accepted accepted)
                 {
                     lane.Accepted(accepted.ReferenceId);
+                    await _ledger.MarkSentAsync(item.Action, item.Key, accepted.ReferenceId, accepted.ActionId).ConfigureAwait(false);
                 }
-                // A read-back after this attempt asks the connector it went through.
-                work.Reconcile = lane;
                 return Record(work, outcome, ref unresolved);
             }, stop).ConfigureAwait(false);
         }
@@ -184,7 +186,7 @@ internal sealed class ItemSender
         switch (outcome)
         {
             case Accepted accepted:
-                _ledger.MarkSent(item.Action, item.Key, accepted.ReferenceId, accepted.ActionId);
+                // Marked sent by the caller, awaited.
                 work.InDoubtInLedger = false;
                 _logger.LogDebug("{Action}/{Key} sent to group {GroupId}: referenceId {ReferenceId}",
                     item.Action, item.Key, item.GroupId, accepted.ReferenceId);

@@ -182,11 +182,15 @@ public static class RunUseCase
         }
         await using (reuse ? null : service)
         {
-            // Ledger writes are synchronous (durable before the request leaves), so each sender holds a pool thread while
-            // its commit waits for the disk. With the pool's default minimum (one thread per core) the senders starve one
-            // another and the pool grows only slowly (bench/send-throughput.sh: 24 s -> 14 s at 64).
-            ThreadPool.GetMinThreads(out var workers, out var completions);
-            ThreadPool.SetMinThreads(Math.Max(workers, run.Limits.Concurrency * 2 + 4), completions);
+            // A database ledger's writes are synchronous (durable before the request leaves), so each sender holds a pool
+            // thread while its commit waits for the server. With the pool's default minimum (one thread per core) the
+            // senders starve one another and the pool grows only slowly (bench/send-throughput.sh: 24 s -> 14 s at 64).
+            // The SQLite ledger's senders await their group's commit instead, holding no thread.
+            if (LedgerLocation.IsDatabase(run.LedgerPath))
+            {
+                ThreadPool.GetMinThreads(out var workers, out var completions);
+                ThreadPool.SetMinThreads(Math.Max(workers, run.Limits.Concurrency * 2 + 4), completions);
+            }
 
             // Credentials the token service refuses make the input unusable (exit 2, SPEC section 3), found before any item
             // is touched. A transient failure here is left to the run, which retries it per item.

@@ -5,34 +5,56 @@ namespace KaizalaBatch.Ledger.Sqlite;
 /// <summary>The writer: every write durable before it returns, concurrent writes sharing one commit.</summary>
 public sealed partial class SqliteLedger
 {
-    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? changed = null, bool opensDoubt = false)
+    private void Write(string sql, Action<SqliteCommand> bind, Action<int>? changed = null, bool opensDoubt = false) =>
+        Enqueue(new PendingWrite(sql, bind, changed, opensDoubt)).GetAwaiter().GetResult();
+
+    /// <summary>Group commit: a write is durable when its task completes, and writes that arrive while a commit is under way
+    /// share the next transaction and its fsync instead of queueing for one each (with many senders in flight the fsync,
+    /// not SQLite or the network, bounded a run: bench/send-throughput.sh). The writer that finds no commit under way
+    /// commits, on its own thread, until nothing is pending; the others wait for their task without holding a thread
+    /// (awaited) or blocked on it (<see cref="Write"/>). Commits are serial, so a write that fails is followed by no
+    /// in-doubt mark (see <see cref="CommitPending"/>).</summary>
+    private Task Enqueue(PendingWrite write)
     {
         if (Mode != LedgerMode.ReadWrite)
         {
             throw new InvalidOperationException("The ledger was opened read-only.");
         }
-        // Group commit: every write is durable before this method returns, as before, but writes that arrive while a
-        // commit is under way share the next transaction and its fsync instead of queueing for one each. With many
-        // senders in flight the fsync, not SQLite or the network, was what bounded a run (bench/send-throughput.sh).
-        var write = new PendingWrite(sql, bind, changed, opensDoubt);
         lock (_pendingGate)
         {
             _pending.Add(write);
         }
-        lock (_commitGate)
+        while (Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
         {
-            if (!write.Done)
+            try
             {
-                CommitPending();
+                while (HasPending())
+                {
+                    CommitPending();
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _committing, 0);
+            }
+            // A write queued after the last look, whose writer found this commit under way, is committed here.
+            if (!HasPending())
+            {
+                break;
             }
         }
-        if (write.Error is { } error)
+        return write.Completion;
+    }
+
+    private bool HasPending()
+    {
+        lock (_pendingGate)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            return _pending.Count > 0;
         }
     }
 
-    /// <summary>Commits every write queued so far in one transaction. Called under <see cref="_commitGate"/>.
+    /// <summary>Commits every write queued so far in one transaction. Called by one writer at a time (<see cref="Enqueue"/>).
     /// Once a write has failed for a reason outside the program (<see cref="LedgerUnwritableException"/>), every later
     /// in-doubt mark is refused without being tried: commits are serial, so no request is let out after the failure.</summary>
     private void CommitPending()
@@ -91,7 +113,7 @@ public sealed partial class SqliteLedger
             {
                 foreach (var write in batch)
                 {
-                    write.Done = true;
+                    write.Complete();
                 }
             }
         }
@@ -138,7 +160,7 @@ public sealed partial class SqliteLedger
         write.Changed?.Invoke(rows);
     }
 
-    /// <summary>A write waiting for its commit. Done and Error are set and read under <see cref="_commitGate"/>.</summary>
+    /// <summary>A write waiting for its commit. Error is set by the committing writer before it completes the write.</summary>
     private sealed class PendingWrite(string sql, Action<SqliteCommand> bind, Action<int>? changed, bool opensDoubt)
     {
         /// <summary>An in-doubt mark: a request leaves once it is durable.</summary>
@@ -150,8 +172,23 @@ public sealed partial class SqliteLedger
 
         public Action<int>? Changed { get; } = changed;
 
-        public bool Done { get; set; }
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Exception? Error { get; set; }
+
+        /// <summary>Completes when the write is durable; faults with its error when it is not.</summary>
+        public Task Completion => _done.Task;
+
+        public void Complete()
+        {
+            if (Error is { } error)
+            {
+                _done.TrySetException(error);
+            }
+            else
+            {
+                _done.TrySetResult();
+            }
+        }
     }
 }

@@ -14,12 +14,21 @@ public sealed partial class SqliteLedger
     /// drops one kept by an earlier attempt.</param>
     /// <exception cref="LedgerUnwritableException">This write failed, or an earlier one did: the request must not leave.</exception>
     public void MarkInDoubt(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody = null,
-        string? connector = null)
+        string? connector = null) =>
+        Enqueue(InDoubtWrite(item, requestHash, sentTitle, attemptStartedAt, sentBody, connector)).GetAwaiter().GetResult();
+
+    /// <summary><see cref="MarkInDoubt"/> that waits for its commit without holding a thread.</summary>
+    public ValueTask MarkInDoubtAsync(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt,
+        string? sentBody = null, string? connector = null) =>
+        new(Enqueue(InDoubtWrite(item, requestHash, sentTitle, attemptStartedAt, sentBody, connector)));
+
+    private PendingWrite InDoubtWrite(RenderedItem item, string requestHash, string? sentTitle, DateTimeOffset attemptStartedAt, string? sentBody,
+        string? connector)
     {
         ArgumentNullException.ThrowIfNull(item);
         // Compressed here, not in the bind below, which runs inside the group commit that other senders wait for.
         var body = sentBody is null ? null : SentBodies.Compress(sentBody);
-        Write("""
+        return new PendingWrite("""
             INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body, connector,
                                attempts, first_row, attempt_started_at, in_doubt_since, updated_at)
             VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, $body, $connector, 1, $row, $started, $started, $now)
@@ -42,7 +51,7 @@ public sealed partial class SqliteLedger
                 c.Parameters.AddWithValue("$body", (object?)body ?? DBNull.Value);
                 c.Parameters.AddWithValue("$started", attemptStartedAt.ToUnixTimeMilliseconds());
             },
-            opensDoubt: true);
+            changed: null, opensDoubt: true);
     }
 
     /// <summary>The item's identity and what the ledger keeps of it, as every insert of an item binds them.</summary>
@@ -58,7 +67,14 @@ public sealed partial class SqliteLedger
 
     /// <summary>The service accepted the item (or the read-back found it: <paramref name="reconciled"/>).</summary>
     public void MarkSent(string action, string key, string? referenceId, string? actionId, bool reconciled = false) =>
-        Write("""
+        Enqueue(SentWrite(action, key, referenceId, actionId, reconciled)).GetAwaiter().GetResult();
+
+    /// <summary><see cref="MarkSent"/> that waits for its commit without holding a thread.</summary>
+    public ValueTask MarkSentAsync(string action, string key, string? referenceId, string? actionId, bool reconciled = false) =>
+        new(Enqueue(SentWrite(action, key, referenceId, actionId, reconciled)));
+
+    private PendingWrite SentWrite(string action, string key, string? referenceId, string? actionId, bool reconciled) =>
+        new("""
             UPDATE items SET state = 'Sent', reference_id = $ref, action_id = $id, last_error = NULL, in_doubt_since = NULL,
                              sent_at = $now, reconciled = $reconciled, updated_at = $now
             WHERE action = $action AND key = $key
@@ -70,7 +86,7 @@ public sealed partial class SqliteLedger
                 c.Parameters.AddWithValue("$ref", (object?)referenceId ?? DBNull.Value);
                 c.Parameters.AddWithValue("$id", (object?)actionId ?? DBNull.Value);
                 c.Parameters.AddWithValue("$reconciled", reconciled ? 1 : 0);
-            });
+            }, changed: null, opensDoubt: false);
 
     /// <summary>A permanent error, or attempts exhausted with the outcome known: the next run sends it again.
     /// <paramref name="error"/> must hold no secret.</summary>

@@ -16,7 +16,7 @@ public sealed partial class SqliteLedger : ILedger
     private readonly FileStream? _lockFile;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly Lock _commitGate = new();
+    private int _committing; // 1 while a writer commits the pending writes (SqliteLedger.GroupCommit.cs)
     private readonly Lock _pendingGate = new();
     private List<PendingWrite> _pending = [];
     private SqliteCommand? _find;
