@@ -23,6 +23,10 @@ public enum LedgerMode
 /// no longer arrive. Null: <see cref="DefaultLease"/>.</param>
 public sealed record LedgerOptions(Secret? Password = null, TimeSpan? Lease = null)
 {
+    /// <summary>The creation time a new ledger records (templates see it as <c>run.startedAt</c>): the one a first run's
+    /// check pass rendered with, so that its items stand for the send pass; null: now. An existing ledger keeps its own.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
     /// <summary>Twice the default client timeout of a minute.</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
 }

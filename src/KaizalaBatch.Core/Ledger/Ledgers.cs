@@ -20,7 +20,7 @@ public static class Ledgers
         {
             return PostgresLedger.Open(location, mode, time, options);
         }
-        return SqliteLedger.Open(location, mode, time);
+        return SqliteLedger.Open(location, mode, time, options?.CreatedAt);
     }
 
     /// <summary>Whether a ledger may exist at <paramref name="location"/> yet (a first run creates it only once its input

@@ -30,15 +30,17 @@ public static class LedgerAccess
     /// exit code when it cannot be had (3: another run holds it; 2: it cannot be used), the reason in
     /// <paramref name="diagnostics"/>. <paramref name="then"/> ends the locked message (what the user may do).
     /// <paramref name="shared"/>: a run, which runners on other machines may join where the ledger can be shared.</summary>
+    /// <param name="createdAt">The creation time a new ledger records (<see cref="LedgerOptions.CreatedAt"/>).</param>
     public static (ILedger? Ledger, int ExitCode) OpenForWriting(RunFile run, UseCaseHost host, DiagnosticBag diagnostics, string then,
-        bool shared = false)
+        bool shared = false, DateTimeOffset? createdAt = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(diagnostics);
         try
         {
-            return (Ledgers.Open(run.LedgerPath, shared ? LedgerMode.SharedRun : LedgerMode.ReadWrite, host.Time, Options(run)), ExitCodes.Done);
+            return (Ledgers.Open(run.LedgerPath, shared ? LedgerMode.SharedRun : LedgerMode.ReadWrite, host.Time, Options(run) with { CreatedAt = createdAt }),
+                ExitCodes.Done);
         }
         catch (LedgerLockedException ex)
         {
@@ -90,6 +92,8 @@ public static class LedgerAccess
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(host);
-        return new(ledger.CreatedAt ?? host.Time.GetUtcNow()) { Only = only };
+        // Before a ledger exists, now, to the millisecond: what the ledger will record as its creation time when the run
+        // creates it with this value (LedgerOptions.CreatedAt), so that the run's two passes render alike.
+        return new(ledger.CreatedAt ?? DateTimeOffset.FromUnixTimeMilliseconds(host.Time.GetUtcNow().ToUnixTimeMilliseconds())) { Only = only };
     }
 }

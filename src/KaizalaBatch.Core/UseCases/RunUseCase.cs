@@ -33,6 +33,10 @@ public sealed record RunResult(int ExitCode, RunFile? Run, PlanPassResult? Check
     /// <summary>The first <see cref="FailuresListed"/> items that failed or stayed in doubt, in the order they ended, with
     /// their reasons; <see cref="Summary"/> counts them all.</summary>
     public IReadOnlyList<ItemOutcome> Failures { get; init; } = [];
+
+    /// <summary>The send pass rendered the items again instead of taking the check pass's (more than
+    /// <see cref="CheckedItems.MaxKept"/> to send, or the ledger was created with another <c>run.startedAt</c>).</summary>
+    public bool RenderedAgain { get; init; }
 }
 
 /// <summary>What a host may do while a run goes: show the warnings of the check, and progress while sending.</summary>
@@ -97,12 +101,18 @@ public static class RunUseCase
         {
             var planOptions = new PlanOptions(request.ResendChanged, request.Limit);
             PlanPassResult check;
+            CheckedItems kept;
             try
             {
                 using var reader = ledger is null ? Ledgers.Open(run.LedgerPath, LedgerMode.ReadOnly, host.Time, LedgerAccess.Options(run)) : null;
                 var plannedAgainst = ledger ?? reader!;
-                check = PlanPass.Run(run, plannedAgainst.Reader(), LedgerAccess.RenderOptions(plannedAgainst, host, request.Only), planOptions,
-                    diagnostics, outcomes.Planned, stop);
+                var render = LedgerAccess.RenderOptions(plannedAgainst, host, request.Only);
+                kept = new CheckedItems(render.StartedAt);
+                check = PlanPass.Run(run, plannedAgainst.Reader(), render, planOptions, diagnostics, planned =>
+                {
+                    outcomes.Planned(planned);
+                    kept.Add(planned);
+                }, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -141,13 +151,15 @@ public static class RunUseCase
                 }
                 if (ledger is null)
                 {
-                    (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true);
+                    // Created with the check pass's run.startedAt, so that the items it kept stand for the send pass.
+                    (ledger, var refused) = LedgerAccess.OpenForWriting(run, host, diagnostics, Locked, shared: true, createdAt: kept.StartedAt);
                     if (ledger is null)
                     {
                         return new RunResult(refused, run, check, null);
                     }
                 }
-                return await SendAsync(run, request, host, diagnostics, observer, ledger, connected, check, toSend + check.InvalidItems, outcomes, stop, abort);
+                return await SendAsync(run, request, host, diagnostics, observer, ledger, connected, check, kept, toSend + check.InvalidItems, outcomes,
+                    stop, abort);
             }
             finally
             {
@@ -166,7 +178,7 @@ public static class RunUseCase
     /// <param name="connected">The connection a first run opened before creating its ledger; used when its pace need not be
     /// shared with other runners (the caller disposes it).</param>
     private static async Task<RunResult> SendAsync(RunFile run, RunRequest request, UseCaseHost host, DiagnosticBag diagnostics,
-        IRunObserver observer, ILedger ledger, ServiceConnection? connected, PlanPassResult check, int total, RunOutcomes outcomes,
+        IRunObserver observer, ILedger ledger, ServiceConnection? connected, PlanPassResult check, CheckedItems kept, int total, RunOutcomes outcomes,
         CancellationToken stop, CancellationToken abort)
     {
         var reuse = connected is not null && ledger.Sharing is null;
@@ -218,12 +230,20 @@ public static class RunUseCase
                 ItemEnded = outcomes.Ended,
             };
 
-            // Second pass: render again, streaming, into the sender, with the ledger's creation time as run.startedAt (as
-            // every later run will). The plan's decision per item travels with it; the sender does not re-derive it.
-            var plan = new Plan(ledger, new PlanOptions(request.ResendChanged, request.Limit));
-            var items = PlanPass.Items(run, LedgerAccess.RenderOptions(ledger, host, request.Only), new DiagnosticBag(), plan, CancellationToken.None);
+            // The send pass: the check pass's items when it kept them and rendered with the ledger's creation time as
+            // run.startedAt; else render again, streaming, into the sender, with that time (as every later run will). The
+            // plan's decision per item travels with it; the sender does not re-derive it. (Another runner of a shared run
+            // may have worked on an item since: each is claimed, and decided again under the claim, before it is sent.)
+            var render = LedgerAccess.RenderOptions(ledger, host, request.Only);
+            var checkedItems = kept.For(render.StartedAt);
+            var items = checkedItems
+                ?? PlanPass.Items(run, render, new DiagnosticBag(), new Plan(ledger, new PlanOptions(request.ResendChanged, request.Limit)),
+                    CancellationToken.None);
             var summary = await observer.SendingAsync(total, service.Pace, progress => runner.RunAsync(items, progress, total, stop, abort));
-            return new RunResult(summary.ExitCode, run, check, summary, summary.StopMessage is { } reason ? $"run stopped: {reason}" : null);
+            return new RunResult(summary.ExitCode, run, check, summary, summary.StopMessage is { } reason ? $"run stopped: {reason}" : null)
+            {
+                RenderedAgain = checkedItems is null,
+            };
         }
     }
 

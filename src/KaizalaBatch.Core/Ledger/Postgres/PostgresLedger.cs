@@ -87,7 +87,7 @@ public sealed partial class PostgresLedger : ILedger
         {
             return mode == LedgerMode.ReadOnly
                 ? OpenReadOnly(location, data, time)
-                : OpenForWriting(location, mode, data, time, options.Lease ?? LedgerOptions.DefaultLease);
+                : OpenForWriting(location, mode, data, time, options.Lease ?? LedgerOptions.DefaultLease, options.CreatedAt);
         }
         catch (Exception ex) when (ex is NpgsqlException || PostgresFailure.CauseOf(ex) is not null)
         {
@@ -129,7 +129,8 @@ public sealed partial class PostgresLedger : ILedger
         return new PostgresLedger(location, LedgerMode.ReadOnly, data, null, time, LedgerOptions.DefaultLease, null, exists: version != 0);
     }
 
-    private static PostgresLedger OpenForWriting(string location, LedgerMode mode, NpgsqlDataSource data, TimeProvider time, TimeSpan lease)
+    private static PostgresLedger OpenForWriting(string location, LedgerMode mode, NpgsqlDataSource data, TimeProvider time, TimeSpan lease,
+        DateTimeOffset? createdAt)
     {
         var connection = data.OpenConnection();
         try
@@ -149,7 +150,7 @@ public sealed partial class PostgresLedger : ILedger
                     AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.runner_id = r.id AND c.lease_until > now());
                 """, connection))
             {
-                created.Parameters.Add(Sql.Time("now", time.GetUtcNow()));
+                created.Parameters.Add(Sql.Time("now", createdAt ?? time.GetUtcNow()));
                 created.ExecuteNonQuery();
             }
             using var register = new NpgsqlCommand(

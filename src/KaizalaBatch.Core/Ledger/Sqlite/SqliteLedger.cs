@@ -69,14 +69,15 @@ public sealed partial class SqliteLedger : ILedger
     /// <summary>Opens a ledger. <see cref="LedgerMode.ReadWrite"/> takes the run lock (throws <see cref="LedgerLockedException"/>
     /// at once when another run holds it), creates the file if needed and migrates it.
     /// <see cref="LedgerMode.ReadOnly"/> of a missing file gives an empty ledger without creating it.</summary>
-    public static SqliteLedger Open(string path, LedgerMode mode, TimeProvider? time = null)
+    /// <param name="createdAt">The creation time a new ledger records (see <see cref="LedgerOptions.CreatedAt"/>); null: now.</param>
+    public static SqliteLedger Open(string path, LedgerMode mode, TimeProvider? time = null, DateTimeOffset? createdAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         // A file cannot be shared between runners: a shared run holds it alone, as every run always did.
         mode = mode == LedgerMode.SharedRun ? LedgerMode.ReadWrite : mode;
         try
         {
-            return OpenFile(path, mode, time);
+            return OpenFile(path, mode, time, createdAt);
         }
         catch (SqliteException ex)
         {
@@ -90,7 +91,7 @@ public sealed partial class SqliteLedger : ILedger
         }
     }
 
-    private static SqliteLedger OpenFile(string path, LedgerMode mode, TimeProvider? time)
+    private static SqliteLedger OpenFile(string path, LedgerMode mode, TimeProvider? time, DateTimeOffset? createdAt)
     {
         time ??= TimeProvider.System;
         var fullPath = System.IO.Path.GetFullPath(path);
@@ -109,7 +110,7 @@ public sealed partial class SqliteLedger : ILedger
             using (var created = connection.CreateCommand())
             {
                 created.CommandText = "INSERT OR IGNORE INTO ledger_info (id, created_at) VALUES (1, $now)";
-                created.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+                created.Parameters.AddWithValue("$now", (createdAt ?? time.GetUtcNow()).ToUnixTimeMilliseconds());
                 created.ExecuteNonQuery();
             }
             var holder = new LockHolder(Environment.ProcessId, Environment.MachineName, time.GetUtcNow());
