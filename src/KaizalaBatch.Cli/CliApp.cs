@@ -42,6 +42,11 @@ public static class CliApp
             await error.WriteLineAsync("Try 'kaizala-batch --help'.");
             return ExitCodes.InputUnusable;
         }
+        // A command that reads a run file will need the parsed schema: start on it while the command sets itself up.
+        if (parse.CommandResult.Command.Arguments.Any(a => a.Name == CommonArguments.RunFileName))
+        {
+            KaizalaBatch.RunFiles.RunFileLoader.Preload();
+        }
         // Commands that run long (run, emulator) handle Ctrl-C themselves (StopSignals): the first press stops taking new
         // work and lets requests in flight be recorded, which must not be cut short by a termination timeout.
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };

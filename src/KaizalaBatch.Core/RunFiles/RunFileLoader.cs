@@ -13,6 +13,10 @@ public static partial class RunFileLoader
     /// <summary>The text of <c>runner.schema.json</c> (draft-07), for <c>kaizala-batch schema</c>.</summary>
     public static string SchemaJson => SchemaCheck.SchemaText;
 
+    /// <summary>Starts parsing the schema in the background, for a host about to load a run file: its first parse is most
+    /// of a short command's start-up, and the host has other things to do meanwhile.</summary>
+    public static void Preload() => SchemaCheck.Preload();
+
     /// <param name="path">The run file.</param>
     /// <param name="environment">Looks up an environment variable (for <c>${env:NAME}</c>); pass
     /// <c>Environment.GetEnvironmentVariable</c> in the CLI and a dictionary in tests.</param>
@@ -54,8 +58,7 @@ public static partial class RunFileLoader
             return new LoadResult(null, diagnostics);
         }
 
-        new SchemaCheck().Check(root, diagnostics);
-        var runFile = root is MappingToken mapping ? Build(mapping, fullPath, display, environment, diagnostics) : null;
+        var runFile = CheckAndBuild(root, fullPath, display, environment, diagnostics);
         var failed = diagnostics.Exists(d => d.Severity == Severity.Error);
         return new LoadResult(failed ? null : runFile, diagnostics)
         {
@@ -63,6 +66,33 @@ public static partial class RunFileLoader
                 ? runFile
                 : null,
         };
+    }
+
+    /// <summary>The schema check, then the typed reading, their diagnostics in that order. While the schema is still being
+    /// parsed (the first run file of a process), the check runs on a thread of its own beside the typed reading, which
+    /// never looks at the diagnostics, so the result is the same as one after the other.</summary>
+    private static RunFile? CheckAndBuild(Token root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
+    {
+        if (SchemaCheck.IsParsed)
+        {
+            SchemaCheck.Shared.Check(root, diagnostics);
+            return root is MappingToken typed ? Build(typed, fullPath, display, environment, diagnostics) : null;
+        }
+        var schemaDiagnostics = new List<Diagnostic>();
+        var position = diagnostics.Count;
+        var check = Task.Factory.StartNew(() => SchemaCheck.Shared.Check(root, schemaDiagnostics), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        RunFile? runFile;
+        try
+        {
+            runFile = root is MappingToken mapping ? Build(mapping, fullPath, display, environment, diagnostics) : null;
+        }
+        finally
+        {
+            check.GetAwaiter().GetResult();
+        }
+        diagnostics.InsertRange(position, schemaDiagnostics);
+        return runFile;
     }
 
     /// <summary>The error of a targets file that does not exist (yet): what <c>groups</c> is about to write.</summary>

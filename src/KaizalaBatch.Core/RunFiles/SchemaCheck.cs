@@ -20,13 +20,36 @@ internal sealed class SchemaCheck
     /// (<c>ActionRegistry</c>) cover the same names, later in the pipeline; a test keeps the two lists equal.</summary>
     public static IReadOnlyList<string> ActionTypes { get; } = ReadActionTypes();
 
+    // One parsed schema for the process: NJsonSchema's first parse of it (Newtonsoft's reflection over its types) takes
+    // about a quarter of a second, the largest part of a short command's start-up; validating with it takes milliseconds.
+    private static readonly Lazy<SchemaCheck> SharedCheck = new(() => new SchemaCheck(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The schema check, parsed once per process.</summary>
+    public static SchemaCheck Shared => SharedCheck.Value;
+
+    /// <summary>Whether the schema has been parsed already (then a check takes milliseconds).</summary>
+    public static bool IsParsed => SharedCheck.IsValueCreated;
+
+    /// <summary>Starts parsing the schema on a thread of its own, so that it is ready (or nearly) when the first run file
+    /// has been read. Costs nothing when it is parsed already.</summary>
+    public static void Preload()
+    {
+        if (!IsParsed)
+        {
+            Task.Factory.StartNew(() => SharedCheck.Value, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+    }
+
     private readonly JsonSchema schema;
+
+    // NJsonSchema does not say its schema objects may be validated against from several threads at once: one at a time.
+    private readonly Lock gate = new();
 
     /// <summary>Each action type's body definition, selected as the schema's own <c>if type matches then body is</c>
     /// rules say (NJsonSchema does not evaluate draft-07 if/then, so the selection is read from the schema here).</summary>
     private readonly List<(Regex Type, JsonSchema Body)> bodies = [];
 
-    public SchemaCheck()
+    private SchemaCheck()
     {
         schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
         foreach (var (type, definition) in BodyDefinitions())
@@ -82,6 +105,14 @@ internal sealed class SchemaCheck
     }
 
     public void Check(Token root, List<Diagnostic> diagnostics)
+    {
+        lock (gate)
+        {
+            CheckAll(root, diagnostics);
+        }
+    }
+
+    private void CheckAll(Token root, List<Diagnostic> diagnostics)
     {
         Validate(schema, root, "", diagnostics);
         if ((root as MappingToken)?["actions"] is not SequenceToken actions)
