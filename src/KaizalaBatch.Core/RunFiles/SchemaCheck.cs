@@ -51,7 +51,7 @@ internal sealed class SchemaCheck
 
     private SchemaCheck()
     {
-        schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
+        schema = SchemaReader.Read(SchemaText);
         foreach (var (type, definition) in BodyDefinitions())
         {
             bodies.Add((type, schema.Definitions[definition]));
