@@ -42,10 +42,10 @@ public static class CliApp
             await error.WriteLineAsync("Try 'kaizala-batch --help'.");
             return ExitCodes.InputUnusable;
         }
-        // A command that reads a run file will need the parsed schema: start on it while the command sets itself up.
+        // A command that reads a run file: start on what its first load costs while the command sets itself up.
         if (parse.CommandResult.Command.Arguments.Any(a => a.Name == CommonArguments.RunFileName))
         {
-            KaizalaBatch.RunFiles.RunFileLoader.Preload();
+            KaizalaBatch.UseCases.RunFileInput.Preload();
         }
         // Commands that run long (run, emulator) handle Ctrl-C themselves (StopSignals): the first press stops taking new
         // work and lets requests in flight be recorded, which must not be cut short by a termination timeout.

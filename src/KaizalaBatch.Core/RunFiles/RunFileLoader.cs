@@ -13,10 +13,6 @@ public static partial class RunFileLoader
     /// <summary>The text of <c>runner.schema.json</c> (draft-07), for <c>kaizala-batch schema</c>.</summary>
     public static string SchemaJson => SchemaCheck.SchemaText;
 
-    /// <summary>Starts parsing the schema in the background, for a host about to load a run file: its first parse is most
-    /// of a short command's start-up, and the host has other things to do meanwhile.</summary>
-    public static void Preload() => SchemaCheck.Preload();
-
     /// <param name="path">The run file.</param>
     /// <param name="environment">Looks up an environment variable (for <c>${env:NAME}</c>); pass
     /// <c>Environment.GetEnvironmentVariable</c> in the CLI and a dictionary in tests.</param>

@@ -30,13 +30,14 @@ internal sealed class SchemaCheck
     /// <summary>Whether the schema has been parsed already (then a check takes milliseconds).</summary>
     public static bool IsParsed => SharedCheck.IsValueCreated;
 
-    /// <summary>Starts parsing the schema on a thread of its own, so that it is ready (or nearly) when the first run file
-    /// has been read. Costs nothing when it is parsed already.</summary>
-    public static void Preload()
+    /// <summary>Parses the schema and validates an empty document with it, so that the first real check finds NJsonSchema's
+    /// validator (and Newtonsoft's reader under it) loaded; for a host that preloads on a thread of its own.</summary>
+    public static void Prepare()
     {
-        if (!IsParsed)
+        var check = SharedCheck.Value;
+        lock (check.gate)
         {
-            Task.Factory.StartNew(() => SharedCheck.Value, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            check.schema.Validate("{}");
         }
     }
 
