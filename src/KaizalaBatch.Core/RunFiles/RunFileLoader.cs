@@ -64,9 +64,10 @@ public static partial class RunFileLoader
         };
     }
 
-    /// <summary>The schema check, then the typed reading, their diagnostics in that order. While the schema is still being
-    /// parsed (the first run file of a process), the check runs on a thread of its own beside the typed reading, which
-    /// never looks at the diagnostics, so the result is the same as one after the other.</summary>
+    /// <summary>The schema check, then the typed reading, their diagnostics in that order. For the first run file of a
+    /// process (whose check parses the schema and loads the validator, unless a preload did), the check runs on a thread of
+    /// its own beside the typed reading, which never looks at the diagnostics, so the result is the same as one after the
+    /// other.</summary>
     private static RunFile? CheckAndBuild(Token root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
     {
         if (SchemaCheck.IsParsed)

@@ -20,8 +20,9 @@ internal sealed class SchemaCheck
     /// (<c>ActionRegistry</c>) cover the same names, later in the pipeline; a test keeps the two lists equal.</summary>
     public static IReadOnlyList<string> ActionTypes { get; } = ReadActionTypes();
 
-    // One parsed schema for the process: NJsonSchema's first parse of it (Newtonsoft's reflection over its types) takes
-    // about a quarter of a second, the largest part of a short command's start-up; validating with it takes milliseconds.
+    // One parsed schema for the process: reading it is cheap since SchemaReader (NJsonSchema's own reader took a quarter of
+    // a second), but the first validation loads Newtonsoft and NJsonSchema's validator (about 40 ms); later ones take
+    // milliseconds.
     private static readonly Lazy<SchemaCheck> SharedCheck = new(() => new SchemaCheck(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The schema check, parsed once per process.</summary>

@@ -1,5 +1,6 @@
 using KaizalaBatch.Diagnostics;
 using KaizalaBatch.RunFiles;
+using KaizalaBatch.Templating;
 
 namespace KaizalaBatch.UseCases;
 
@@ -14,7 +15,7 @@ public static class RunFileInput
         Task.Factory.StartNew(() =>
         {
             SchemaCheck.Prepare();
-            Templating.TemplateScope.Prepare();
+            TemplateScope.Prepare();
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <returns>The run file, or null when it is unusable (exit 2); the reasons are in <paramref name="diagnostics"/>.</returns>
