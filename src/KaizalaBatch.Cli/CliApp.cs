@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KaizalaBatch.Cli.Commands;
+using KaizalaBatch.UseCases;
 
 namespace KaizalaBatch.Cli;
 
@@ -41,6 +42,11 @@ public static class CliApp
             }
             await error.WriteLineAsync("Try 'kaizala-batch --help'.");
             return ExitCodes.InputUnusable;
+        }
+        // A command that reads a run file: start on what its first load costs while the command sets itself up.
+        if (parse.CommandResult.Command.Arguments.Any(a => a.Name == CommonArguments.RunFileName))
+        {
+            RunFileInput.Preload();
         }
         // Commands that run long (run, emulator) handle Ctrl-C themselves (StopSignals): the first press stops taking new
         // work and lets requests in flight be recorded, which must not be cut short by a termination timeout.

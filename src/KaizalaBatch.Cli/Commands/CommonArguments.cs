@@ -5,5 +5,7 @@ namespace KaizalaBatch.Cli.Commands;
 /// <summary>Arguments and options several commands share, described once.</summary>
 public static class CommonArguments
 {
-    public static Argument<string> RunFile() => new("RUN.yaml") { Description = "The run file (YAML; see runner.schema.json)." };
+    public const string RunFileName = "RUN.yaml";
+
+    public static Argument<string> RunFile() => new(RunFileName) { Description = "The run file (YAML; see runner.schema.json)." };
 }

@@ -28,17 +28,21 @@ public sealed class ContentHasher
     private readonly Dictionary<JsonNode, string> mediaByNode = new(ReferenceEqualityComparer.Instance);
     private readonly List<KeyValuePair<string, JsonNode?>> propertyScratch = [];
 
+    // One native SHA-256 context for the hasher's life: a one-shot HashData creates and frees one per call, which
+    // cost as much as hashing a whole rendered body.
+    private readonly IncrementalHash sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
     public ContentHasher() => writer = new Utf8JsonWriter(buffer, WriterOptions);
 
     public string Compute(string groupId, string actionType, string? packageId, JsonObject? body, JsonObject? extra, IReadOnlyList<MediaFile> media)
     {
         buffer.ResetWrittenCount();
         mediaByNode.Clear();
-        foreach (var file in media)
+        for (var i = 0; i < media.Count; i++) // by index: no enumerator to allocate per item
         {
-            if (body is not null && JsonPointer.Resolve(body, file.JsonPath) is { } node)
+            if (body is not null && JsonPointer.Resolve(body, media[i].JsonPath) is { } node)
             {
-                mediaByNode[node] = file.ContentHash;
+                mediaByNode[node] = media[i].ContentHash;
             }
         }
         AppendText(groupId);
@@ -51,9 +55,7 @@ public sealed class ContentHasher
         writer.Reset(buffer);
         WriteCanonical(extra);
         writer.Flush();
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(buffer.WrittenSpan, hash);
-        return Convert.ToHexStringLower(hash);
+        return HexDigest();
     }
 
     /// <summary>SHA-256 (lower hex) of one JSON value in the same canonical form: keys sorted, numbers normalised. The
@@ -65,7 +67,16 @@ public sealed class ContentHasher
         writer.Reset(buffer);
         WriteCanonical(node);
         writer.Flush();
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        return HexDigest();
+    }
+
+    /// <summary>Lower-case hex SHA-256 of what the buffer holds.</summary>
+    private string HexDigest()
+    {
+        Span<byte> hash = stackalloc byte[32];
+        sha256.AppendData(buffer.WrittenSpan);
+        sha256.GetHashAndReset(hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>Writes text and a separator that cannot occur in it (0x00), so that ("ab", "c") and ("a", "bc") differ.</summary>
@@ -85,7 +96,7 @@ public sealed class ContentHasher
             case null:
                 writer.WriteNullValue();
                 break;
-            case JsonObject obj when mediaByNode.TryGetValue(obj, out var mediaHash):
+            case JsonObject obj when mediaByNode.Count > 0 && mediaByNode.TryGetValue(obj, out var mediaHash):
                 writer.WriteStartObject();
                 writer.WriteString("file-sha256", mediaHash);
                 writer.WriteEndObject();
@@ -98,7 +109,7 @@ public sealed class ContentHasher
                     propertyScratch.Add(obj.GetAt(i)); // by position: no enumerator to allocate per object
                 }
                 var count = propertyScratch.Count - start;
-                if (count > 1)
+                if (count > 1 && !IsSorted(start, count))
                 {
                     propertyScratch.Sort(start, count, PropertyOrder.Instance);
                 }
@@ -124,8 +135,28 @@ public sealed class ContentHasher
         }
     }
 
+    /// <summary>Whether the properties gathered at <paramref name="start"/> are in ordinal order already (the rendered
+    /// bodies mostly are not, but small objects often are): then the sort is skipped.</summary>
+    private bool IsSorted(int start, int count)
+    {
+        for (var i = start + 1; i < start + count; i++)
+        {
+            if (string.CompareOrdinal(propertyScratch[i - 1].Key, propertyScratch[i].Key) > 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void WriteValue(JsonValue value)
     {
+        // Most values are strings: one type test instead of the value kind and a second lookup.
+        if (value.TryGetValue<string>(out var text))
+        {
+            writer.WriteStringValue(text);
+            return;
+        }
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:

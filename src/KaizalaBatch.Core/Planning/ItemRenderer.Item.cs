@@ -20,6 +20,9 @@ public static partial class ItemRenderer
         private readonly System.Collections.Concurrent.ConcurrentBag<Worker> idle = [];
         private readonly MediaPathOrigins mediaOrigins = new(compiled.Body);
 
+        // The columns a group's name may come from, looked up once: a missing column's lookup by name is a slow search.
+        private int[]? groupNameColumns;
+
         public Worker Rent() => idle.TryTake(out var worker) ? worker : new Worker(new TemplateScope(globals), new ContentHasher());
 
         public Task<RenderedItem[]> RenderBatchAsync(TargetGroup[] groups, long firstIndex, CancellationToken cancellationToken) =>
@@ -105,9 +108,23 @@ public static partial class ItemRenderer
                 FirstLine = first.Line,
                 File = csv,
                 InputErrors = inputErrors,
-                GroupName = first["groupName"] ?? first["group_name"] ?? first["name"],
+                GroupName = GroupNameOf(first),
                 Connector = connector,
             };
+        }
+
+        /// <summary>The first of the <c>groupName</c>, <c>group_name</c> and <c>name</c> cells the CSV has.</summary>
+        private string? GroupNameOf(TargetRow row)
+        {
+            var columns = groupNameColumns ??= [row.Columns.IndexOf("groupName"), row.Columns.IndexOf("group_name"), row.Columns.IndexOf("name")];
+            foreach (var column in columns)
+            {
+                if (column >= 0 && row.Values[column] is { } name)
+                {
+                    return name;
+                }
+            }
+            return null;
         }
     }
 

@@ -14,8 +14,11 @@ namespace KaizalaBatch.Planning;
 public static partial class ItemRenderer
 {
     /// <summary>Rows rendered per batch on a worker. Large enough to amortise the hand-off (a task per batch),
-    /// small enough that the items in flight die young: with 256 they outlived gen0 and GC pauses grew fivefold.</summary>
-    private const int BatchSize = 32;
+    /// small enough that the items in flight die young: with 256 they outlived gen0 and GC pauses grew fivefold, and
+    /// where the GC's young generation is small (a machine that reports no cache size gets about 2 MB) even 32 items
+    /// in each of three batches survived it: 830 gen1 collections at 1,000,000 rows, against 8 with batches of 4, and
+    /// a fifth less CPU a row (bench/README.md, issue 15).</summary>
+    private const int BatchSize = 4;
 
     public static IEnumerable<RenderedItem> Render(RunFile run, RenderOptions options, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {

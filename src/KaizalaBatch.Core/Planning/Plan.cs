@@ -91,10 +91,12 @@ public sealed class Plan
 {
     private readonly ILedgerReader? ledger;
     private readonly PlanOptions options;
-    private readonly Dictionary<string, PlanCounts> perAction = new(StringComparer.Ordinal);
+    // Counts per action by category, kept as numbers that change in place (a PlanCounts per item was an allocation per row).
+    private readonly Dictionary<string, int[]> perAction = new(StringComparer.Ordinal);
     private readonly List<string> actionOrder = [];
     private readonly Dictionary<string, int> takenByRun = new(StringComparer.Ordinal);
-    private readonly HashSet<ulong> readBackKeys = [];
+    private readonly CompactKeyTable readBackKeys = new();
+    private byte[] readBackBytes = new byte[256];
     private readonly List<string> ambiguities = [];
     private int sendCount;
 
@@ -117,13 +119,13 @@ public sealed class Plan
     }
 
     /// <summary>Counts per action, in the order actions were first seen.</summary>
-    public IReadOnlyList<KeyValuePair<string, PlanCounts>> CountsByAction => actionOrder.Select(a => new KeyValuePair<string, PlanCounts>(a, perAction[a])).ToList();
+    public IReadOnlyList<KeyValuePair<string, PlanCounts>> CountsByAction => actionOrder.Select(a => new KeyValuePair<string, PlanCounts>(a, CountsOf(perAction[a]))).ToList();
 
     /// <summary>How many items of an action a run hands to the sender (<see cref="PlannedItem.TakenByRun"/>): what it would
     /// send, reconcile or record as invalid.</summary>
     public int TakenByRun(string action) => takenByRun.GetValueOrDefault(action);
 
-    public PlanCounts Totals => perAction.Values.Aggregate(PlanCounts.Zero, (sum, c) => new PlanCounts(
+    public PlanCounts Totals => perAction.Values.Select(CountsOf).Aggregate(PlanCounts.Zero, (sum, c) => new PlanCounts(
         sum.New + c.New, sum.Unchanged + c.Unchanged, sum.Changed + c.Changed, sum.Retry + c.Retry, sum.InDoubt + c.InDoubt, sum.Invalid + c.Invalid));
 
     /// <summary>Classifies each item as it streams past, keeping the counts.</summary>
@@ -150,10 +152,10 @@ public sealed class Plan
         }
         if (!perAction.TryGetValue(item.Action, out var counts))
         {
-            counts = PlanCounts.Zero;
+            perAction[item.Action] = counts = new int[Enum.GetValues<PlanCategory>().Length];
             actionOrder.Add(item.Action);
         }
-        perAction[item.Action] = counts.Add(category);
+        counts[(int)category]++;
         if (send || category is PlanCategory.InDoubt or PlanCategory.Invalid)
         {
             takenByRun[item.Action] = takenByRun.GetValueOrDefault(item.Action) + 1;
@@ -174,8 +176,7 @@ public sealed class Plan
             return;
         }
         var title = ReadBackIdentity.TitleOf(type, item.Body);
-        var key = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{item.GroupId}\n{type}\n{title}"));
-        if (readBackKeys.Add(key))
+        if (readBackKeys.FindOrAdd(ReadBackKey(item.GroupId, type, title), 0) is null)
         {
             return;
         }
@@ -185,6 +186,27 @@ public sealed class Plan
                 ? $"{item.Action}/{item.Key}: another item of this run also sends an {type} to group {item.GroupId}; the service's read-back cannot tell them apart"
                 : $"{item.Action}/{item.Key}: another item of this run also sends a {type} titled '{title}' to group {item.GroupId}; the service's read-back cannot tell them apart");
         }
+    }
+
+    private static PlanCounts CountsOf(int[] counts) => new(counts[(int)PlanCategory.New], counts[(int)PlanCategory.Unchanged],
+        counts[(int)PlanCategory.Changed], counts[(int)PlanCategory.Retry], counts[(int)PlanCategory.InDoubt], counts[(int)PlanCategory.Invalid]);
+
+    /// <summary>XXH3 of UTF-8 "group\ntype\ntitle", written into a reused buffer: this runs for every item a run sends.</summary>
+    private ulong ReadBackKey(string groupId, string type, string? title)
+    {
+        title ??= "";
+        var length = Encoding.UTF8.GetMaxByteCount(groupId.Length + type.Length + title.Length + 2);
+        if (readBackBytes.Length < length)
+        {
+            readBackBytes = new byte[Math.Max(length, readBackBytes.Length * 2)];
+        }
+        var bytes = readBackBytes.AsSpan();
+        var written = Encoding.UTF8.GetBytes(groupId, bytes);
+        bytes[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(type, bytes[written..]);
+        bytes[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(title, bytes[written..]);
+        return XxHash3.HashToUInt64(bytes[..written]);
     }
 
     public static PlanCategory Categorise(RenderedItem item, LedgerEntry? entry)

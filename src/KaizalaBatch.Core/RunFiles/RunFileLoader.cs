@@ -54,8 +54,7 @@ public static partial class RunFileLoader
             return new LoadResult(null, diagnostics);
         }
 
-        new SchemaCheck().Check(root, diagnostics);
-        var runFile = root is MappingToken mapping ? Build(mapping, fullPath, display, environment, diagnostics) : null;
+        var runFile = CheckAndBuild(root, fullPath, display, environment, diagnostics);
         var failed = diagnostics.Exists(d => d.Severity == Severity.Error);
         return new LoadResult(failed ? null : runFile, diagnostics)
         {
@@ -63,6 +62,34 @@ public static partial class RunFileLoader
                 ? runFile
                 : null,
         };
+    }
+
+    /// <summary>The schema check, then the typed reading, their diagnostics in that order. For the first run file of a
+    /// process (whose check parses the schema and loads the validator, unless a preload did), the check runs on a thread of
+    /// its own beside the typed reading, which never looks at the diagnostics, so the result is the same as one after the
+    /// other.</summary>
+    private static RunFile? CheckAndBuild(Token root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
+    {
+        if (SchemaCheck.IsParsed)
+        {
+            SchemaCheck.Shared.Check(root, diagnostics);
+            return root is MappingToken typed ? Build(typed, fullPath, display, environment, diagnostics) : null;
+        }
+        var schemaDiagnostics = new List<Diagnostic>();
+        var position = diagnostics.Count;
+        var check = Task.Factory.StartNew(() => SchemaCheck.Shared.Check(root, schemaDiagnostics), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        RunFile? runFile;
+        try
+        {
+            runFile = root is MappingToken mapping ? Build(mapping, fullPath, display, environment, diagnostics) : null;
+        }
+        finally
+        {
+            check.GetAwaiter().GetResult();
+        }
+        diagnostics.InsertRange(position, schemaDiagnostics);
+        return runFile;
     }
 
     /// <summary>The error of a targets file that does not exist (yet): what <c>groups</c> is about to write.</summary>

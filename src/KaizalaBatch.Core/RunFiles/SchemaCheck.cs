@@ -20,15 +20,40 @@ internal sealed class SchemaCheck
     /// (<c>ActionRegistry</c>) cover the same names, later in the pipeline; a test keeps the two lists equal.</summary>
     public static IReadOnlyList<string> ActionTypes { get; } = ReadActionTypes();
 
+    // One parsed schema for the process: reading it is cheap since SchemaReader (NJsonSchema's own reader took a quarter of
+    // a second), but the first validation loads Newtonsoft and NJsonSchema's validator (about 40 ms); later ones take
+    // milliseconds.
+    private static readonly Lazy<SchemaCheck> SharedCheck = new(() => new SchemaCheck(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The schema check, parsed once per process.</summary>
+    public static SchemaCheck Shared => SharedCheck.Value;
+
+    /// <summary>Whether the schema has been parsed already (then a check takes milliseconds).</summary>
+    public static bool IsParsed => SharedCheck.IsValueCreated;
+
+    /// <summary>Parses the schema and validates an empty document with it, so that the first real check finds NJsonSchema's
+    /// validator (and Newtonsoft's reader under it) loaded; for a host that preloads on a thread of its own.</summary>
+    public static void Prepare()
+    {
+        var check = SharedCheck.Value;
+        lock (check.gate)
+        {
+            check.schema.Validate("{}");
+        }
+    }
+
     private readonly JsonSchema schema;
+
+    // NJsonSchema does not say its schema objects may be validated against from several threads at once: one at a time.
+    private readonly Lock gate = new();
 
     /// <summary>Each action type's body definition, selected as the schema's own <c>if type matches then body is</c>
     /// rules say (NJsonSchema does not evaluate draft-07 if/then, so the selection is read from the schema here).</summary>
     private readonly List<(Regex Type, JsonSchema Body)> bodies = [];
 
-    public SchemaCheck()
+    private SchemaCheck()
     {
-        schema = JsonSchema.FromJsonAsync(SchemaText).GetAwaiter().GetResult();
+        schema = SchemaReader.Read(SchemaText);
         foreach (var (type, definition) in BodyDefinitions())
         {
             bodies.Add((type, schema.Definitions[definition]));
@@ -82,6 +107,14 @@ internal sealed class SchemaCheck
     }
 
     public void Check(Token root, List<Diagnostic> diagnostics)
+    {
+        lock (gate)
+        {
+            CheckAll(root, diagnostics);
+        }
+    }
+
+    private void CheckAll(Token root, List<Diagnostic> diagnostics)
     {
         Validate(schema, root, "", diagnostics);
         if ((root as MappingToken)?["actions"] is not SequenceToken actions)

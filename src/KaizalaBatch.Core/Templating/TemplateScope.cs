@@ -168,7 +168,7 @@ public sealed partial class TemplateScope
             case ExpressionValue expression:
                 return ToJson(Evaluate(expression.Expression, expression.Location), 0);
             case TextTemplateValue text:
-                return JsonValue.Create(RenderTemplate(text.Template, text.Location));
+                return JsonValue.Create(RenderText(text));
             case ObjectValue obj:
                 var result = new JsonObject();
                 foreach (var (key, property) in obj.Properties)
