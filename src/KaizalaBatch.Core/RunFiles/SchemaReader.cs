@@ -101,6 +101,9 @@ internal static class SchemaReader
                 case "minItems":
                     schema.MinItems = value.GetInt32();
                     break;
+                case "maxItems":
+                    schema.MaxItems = value.GetInt32();
+                    break;
                 case "minimum":
                     schema.Minimum = value.GetDecimal();
                     break;
