@@ -37,6 +37,10 @@ public sealed class ConnectorPool : IDisposable
     /// <summary>The connector of this name, or null when the pool has none.</summary>
     public PoolConnector? Find(string? name) => name is not null && _byName.TryGetValue(name, out var connector) ? connector : null;
 
+    /// <summary>The client to read an item back through: the connector the ledger says sent it, else (an item sent before
+    /// ledgers recorded connectors, or through one the run file no longer lists) the first.</summary>
+    public KaizalaClient ClientFor(string? sentThrough) => (Find(sentThrough) ?? Default).Client;
+
     /// <summary>Fetches every connector's access token (a check of all the credentials before anything is sent); the first
     /// outcome that is not accepted, else the last accepted one.</summary>
     public async Task<ApiOutcome> ConnectAsync(CancellationToken cancellationToken)

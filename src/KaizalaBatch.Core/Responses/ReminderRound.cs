@@ -57,7 +57,7 @@ public sealed class ReminderRound(ILedger ledger, ConnectorPool pool, int concur
                     return;
                 }
                 // Through the connector that sent it, which reaches its group.
-                var outcome = await (pool.Find(record!.Connector) ?? pool.Default).Client.SendReminderAsync(item.GroupId, actionId, ct).ConfigureAwait(false);
+                var outcome = await pool.ClientFor(record!.Connector).SendReminderAsync(item.GroupId, actionId, ct).ConfigureAwait(false);
                 if (outcome is Accepted)
                 {
                     ledger.RecordReminder(item.Action, item.Key);

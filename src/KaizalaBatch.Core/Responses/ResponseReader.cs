@@ -20,7 +20,6 @@ public sealed class ResponseReader(ConnectorPool pool, ILedger ledger, int concu
     {
     }
 
-    private KaizalaClient ClientOf(LedgerRecord record) => (pool.Find(record.Connector) ?? pool.Default).Client;
 
     private int _listCalls;
     private int _detailCalls;
@@ -92,7 +91,7 @@ public sealed class ResponseReader(ConnectorPool pool, ILedger ledger, int concu
         // The list starts a little before the first send: the service stamps an Action when it takes it, before our record.
         var from = items.Min(i => i.Record.AttemptStartedAt ?? i.Record.SentAt ?? DateTimeOffset.UnixEpoch) - TimeSpan.FromHours(1);
         Interlocked.Increment(ref _listCalls);
-        var list = await ClientOf(first).ReadActionsAsync(first.GroupId, first.ActionType, from, cancellationToken).ConfigureAwait(false);
+        var list = await pool.ClientFor(first.Connector).ReadActionsAsync(first.GroupId, first.ActionType, from, cancellationToken).ConfigureAwait(false);
         foreach (var item in items)
         {
             var cached = cache.GetValueOrDefault((item.Record.Action, item.Record.Key));
@@ -125,7 +124,7 @@ public sealed class ResponseReader(ConnectorPool pool, ILedger ledger, int concu
     private async Task<ItemResponses> ReadDetailsAsync(SentItem item, CachedResponses? cached, int? count, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _detailCalls);
-        var outcome = await ClientOf(item.Record).ReadActionDetailsAsync(item.Record.GroupId, item.Record.ActionId!, withResponses: true, cancellationToken).ConfigureAwait(false);
+        var outcome = await pool.ClientFor(item.Record.Connector).ReadActionDetailsAsync(item.Record.GroupId, item.Record.ActionId!, withResponses: true, cancellationToken).ConfigureAwait(false);
         if (outcome is not Accepted accepted)
         {
             return Failed(item, cached, outcome is Permanent { Status: 404 }

@@ -51,17 +51,15 @@ public sealed partial class Pacer
                 return first - now + (_spacing * (calls - 1));
             }
             // Each call in the window leaves it a window after its answer (one still on the wire: at the earliest a window
-            // from now); a call beyond the window's room starts when the one it replaces leaves.
-            var leaving = _calls
-                .Where(c => c.EndedAt is not { } ended || ended >= now - _options.Window)
-                .Select(c => (c.EndedAt ?? now) + _options.Window)
-                .Order()
-                .ToList();
-            var room = limit - leaving.Count;
+            // from now); a call beyond the window's room starts when the one it replaces leaves. Counted before anything
+            // is sorted: a pool asks this of every connector for every item, and mostly there is room.
+            bool InWindow(CallRecord c) => c.EndedAt is not { } ended || ended >= now - _options.Window;
+            var room = limit - _calls.Count(InWindow);
             if (calls <= room)
             {
                 return start - now;
             }
+            var leaving = _calls.Where(InWindow).Select(c => (c.EndedAt ?? now) + _options.Window).Order().ToList();
             var beyond = calls - Math.Max(room, 0);
             var rounds = (beyond - 1) / limit;
             var slot = (beyond - 1) % limit;

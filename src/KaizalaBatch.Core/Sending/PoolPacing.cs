@@ -51,12 +51,6 @@ public sealed class PoolPacing : IPaceView, IAsyncDisposable
         }
     }
 
-    /// <summary>The pacer of one connector (by applicationId).</summary>
-    public Pacer PacerOf(string applicationId) => _connectors[applicationId];
-
-    /// <summary>The tenant's pacer; null when there is no tenant's limit to keep (one connector, none written).</summary>
-    public Pacer? Tenant => _tenant;
-
     /// <summary>The gate a connector's client waits at: its own window, then the tenant's.</summary>
     public ICallGate GateFor(string applicationId)
     {
