@@ -42,6 +42,20 @@ public sealed class SentBodyTests : IDisposable
     }
 
     [Fact]
+    public void A_body_larger_than_the_compression_window_and_one_of_any_text_come_back_whole()
+    {
+        // Past the encoder's 64 KB window, text that repeats from far back and text that does not repeat at all;
+        // then characters of every width (UTF-8 of 1 to 4 bytes) and a single character.
+        var random = new Random(7);
+        var noise = new string([.. Enumerable.Range(0, 90_000).Select(_ => (char)random.Next(32, 127))]);
+        var far = string.Concat(Enumerable.Repeat(noise[..70_000], 3));
+        foreach (var text in new[] { $"{{\"a\":\"{noise}\"}}", $"{{\"b\":\"{far}\"}}", "{\"c\":\"é ☕ 𝄞 \\u0000 \"}", "1" })
+        {
+            Assert.Equal(text, SentBodies.Decompress(SentBodies.Compress(text)));
+        }
+    }
+
+    [Fact]
     public void An_attempt_that_keeps_no_body_drops_the_one_kept_before()
     {
         var path = _dir.File("run.ledger.db");

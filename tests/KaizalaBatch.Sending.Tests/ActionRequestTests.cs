@@ -47,6 +47,32 @@ public sealed class ActionRequestTests
     }
 
     [Fact]
+    public void The_request_is_written_once_as_the_request_tree_serialises_and_its_body_is_the_same_bytes()
+    {
+        var compact = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var group = Items.NewGroup();
+        var long_ = Items.Make("survey", group, group, "Survey", JsonNode.Parse("""
+            {"title":"Café \"Nord\" <safety> & more ☕ \u0007","dueDate":1767225600000,"ratio":0.5,"big":12345678901234,
+             "questions":[{"title":"Is the exit clear?","type":"SingleOption","options":[{"title":"Yes"},{"title":"No"}]}],"none":null,"yes":true}
+            """)!.AsObject(), []);
+        var short_ = Items.Make("survey", group, group, "Survey", new JsonObject { ["title"] = "Hi" }, []);
+        var package = new RenderedItem("checkin", group, group, "Custom", "com.contoso.checkin.3",
+            new JsonObject { ["title"] = "Check in" },
+            new JsonObject { ["subscribers"] = new JsonArray("+911111111111"), ["sendToAllSubscribers"] = false, ["note"] = null },
+            [], "hash", [1], []);
+
+        // One after another on one thread, a long request then shorter ones: each is whole and nothing of the one before.
+        foreach (var item in new[] { long_, short_, package, long_ })
+        {
+            var request = ActionRequest.For(item, new Dictionary<string, string>());
+            Assert.Equal(item.ToRequest(item.Body!).ToJsonString(compact), request.Json);
+            Assert.Equal(item.Body!.ToJsonString(compact), request.BodyJson);
+            Assert.Same(item.Body, request.ActionBody); // no media: the body is not copied
+            Assert.Equal(CanonicalJson.Hash(item.Body), request.BodyHash);
+        }
+    }
+
+    [Fact]
     public void The_canonical_hash_ignores_property_order_and_whitespace_only()
     {
         var a = JsonNode.Parse("""{"b":[1,{"y":true,"x":"é"}],"a":null}""");

@@ -15,18 +15,22 @@ internal static class ApiAnswer
         CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (status is >= 200 and < 300)
         {
+            // Parsed from its bytes: an accepted answer comes once per item and is never needed as text.
+            var utf8 = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return new Accepted(JsonNode.Parse(text.Length == 0 ? "{}" : text) as JsonObject ?? []);
+                var json = utf8.AsSpan();
+                json = json.StartsWith("\uFEFF"u8) ? json[3..] : json; // a byte-order mark, as ReadAsStringAsync would skip it
+                return new Accepted(json.IsEmpty ? [] : JsonNode.Parse(json) as JsonObject ?? []);
             }
             catch (JsonException)
             {
                 return new Transient(TransientKind.ServerError, "the answer was not JSON", status);
             }
         }
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var message = scrub(Summarise(text, response.ReasonPhrase));
         if (status == 429)
         {

@@ -60,7 +60,10 @@ internal sealed class GatedHttp : IDisposable
         try
         {
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            _logger.LogDebug("{Method} {Path} answered {Status}", request.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode);
+            if (_logger.IsEnabled(LogLevel.Debug)) // once per call: no arguments boxed, no path built, unless shown
+            {
+                _logger.LogDebug("{Method} {Path} answered {Status}", request.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode);
+            }
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 // Before the permit is given back: the gate (the pacer) learns the service's pace from the calls it let through.

@@ -15,10 +15,15 @@ public sealed partial class KaizalaClient
     /// a 308 or 401): where the caller records, durably, that the outcome is about to become uncertain.</param>
     public Task<ApiOutcome> SendActionAsync(string groupId, string requestJson, CancellationToken cancellationToken,
         CancellationToken stopWaiting = default, Func<ValueTask>? beforeSend = null) =>
+        SendActionAsync(groupId, Encoding.UTF8.GetBytes(requestJson), cancellationToken, stopWaiting, beforeSend);
+
+    /// <summary>The same, with the request already in UTF-8 (as the sender writes it): no text to encode per attempt.</summary>
+    public Task<ApiOutcome> SendActionAsync(string groupId, ReadOnlyMemory<byte> utf8Request, CancellationToken cancellationToken,
+        CancellationToken stopWaiting = default, Func<ValueTask>? beforeSend = null) =>
         CallAsync(
             HttpMethod.Post,
             $"v1/groups/{Uri.EscapeDataString(groupId)}/actions",
-            () => new StringContent(requestJson, Encoding.UTF8, "application/json"),
+            () => new ReadOnlyMemoryContent(utf8Request) { Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") } },
             cancellationToken,
             stopWaiting,
             beforeSend);

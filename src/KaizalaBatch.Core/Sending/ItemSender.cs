@@ -4,7 +4,6 @@ using KaizalaBatch.Ledger;
 using KaizalaBatch.Planning;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 
 namespace KaizalaBatch.Sending;
 
@@ -12,7 +11,7 @@ namespace KaizalaBatch.Sending;
 /// an in-doubt one by reading the group back before it ever posts again, marks the ledger in doubt durably before the
 /// request leaves, and retries transient failures with exponential backoff and jitter. Executes the plan's decision; never
 /// asks the ledger what the plan already read.</summary>
-internal sealed class ItemSender
+internal sealed partial class ItemSender
 {
     private readonly ConnectorLanes _lanes;
     private readonly ILedger _ledger;
@@ -56,9 +55,6 @@ internal sealed class ItemSender
         /// says a request may have left; else not started.</summary>
         public ItemResult CutShort => InDoubtInLedger ? ItemResult.InDoubt : ItemResult.NotStarted;
     }
-
-    /// <summary>What one attempt came to: done (with a final result) or a transient outcome worth another attempt.</summary>
-    private sealed record Attempt(ItemResult? Done, Transient? Retry);
 
     public async Task<ItemResult> SendAsync(Work work, CancellationToken stop, CancellationToken abort)
     {
@@ -114,51 +110,53 @@ internal sealed class ItemSender
         var unresolved = work.InDoubtInLedger;
         Attempt last;
         var requestLeft = false;
+        async ValueTask<Attempt> AttemptAsync()
+        {
+            if (unresolved)
+            {
+                if (await ReconcileAsync(work, kind, title, abort).ConfigureAwait(false) is { } settled)
+                {
+                    return settled;
+                }
+                unresolved = false;
+            }
+
+            ApiOutcome outcome;
+            var sentNow = false;
+            try
+            {
+                // The ledger says "in doubt", durably, the moment before the request leaves.
+                outcome = await lane.Client.SendActionAsync(item.GroupId, request.Utf8Json, abort, stop, async () =>
+                {
+                    // Waited for without holding a thread: the marks of the requests let through together share a commit.
+                    await _ledger.MarkInDoubtAsync(item, request.BodyHash, title, _time.GetUtcNow(), keptBody, lane.Name).ConfigureAwait(false);
+                    sentNow = requestLeft = work.InDoubtInLedger = true;
+                }).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
+            {
+                // Stopped while waiting for the pacer or a token: this request never left.
+                return new Attempt(ItemResult.NotStarted, null);
+            }
+            if (!sentNow)
+            {
+                // The token could not be had: nothing was posted in this attempt, nothing new is in doubt.
+                _logger.LogWarning("{Action}/{Key}: no access token: {Error}", item.Action, item.Key, outcome.ToString());
+                return new Attempt(null, outcome as Transient ?? new Transient(TransientKind.ServerError, outcome.ToString()));
+            }
+            // A read-back after this attempt asks the connector it went through.
+            work.Reconcile = lane;
+            if (outcome is Accepted accepted)
+            {
+                lane.Accepted(accepted.ReferenceId);
+                await _ledger.MarkSentAsync(item.Action, item.Key, accepted.ReferenceId, accepted.ActionId).ConfigureAwait(false);
+            }
+            return Record(work, outcome, ref unresolved);
+        }
+
         try
         {
-            last = await _retry.ExecuteAsync(async _ =>
-            {
-                if (unresolved)
-                {
-                    if (await ReconcileAsync(work, kind, title, abort).ConfigureAwait(false) is { } settled)
-                    {
-                        return settled;
-                    }
-                    unresolved = false;
-                }
-
-                ApiOutcome outcome;
-                var sentNow = false;
-                try
-                {
-                    // The ledger says "in doubt", durably, the moment before the request leaves.
-                    outcome = await lane.Client.SendActionAsync(item.GroupId, request.Json, abort, stop, async () =>
-                    {
-                        // Waited for without holding a thread: the marks of the requests let through together share a commit.
-                        await _ledger.MarkInDoubtAsync(item, request.BodyHash, title, _time.GetUtcNow(), keptBody, lane.Name).ConfigureAwait(false);
-                        sentNow = requestLeft = work.InDoubtInLedger = true;
-                    }).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
-                {
-                    // Stopped while waiting for the pacer or a token: this request never left.
-                    return new Attempt(ItemResult.NotStarted, null);
-                }
-                if (!sentNow)
-                {
-                    // The token could not be had: nothing was posted in this attempt, nothing new is in doubt.
-                    _logger.LogWarning("{Action}/{Key}: no access token: {Error}", item.Action, item.Key, outcome.ToString());
-                    return new Attempt(null, outcome as Transient ?? new Transient(TransientKind.ServerError, outcome.ToString()));
-                }
-                // A read-back after this attempt asks the connector it went through.
-                work.Reconcile = lane;
-                if (outcome is Accepted accepted)
-                {
-                    lane.Accepted(accepted.ReferenceId);
-                    await _ledger.MarkSentAsync(item.Action, item.Key, accepted.ReferenceId, accepted.ActionId).ConfigureAwait(false);
-                }
-                return Record(work, outcome, ref unresolved);
-            }, stop).ConfigureAwait(false);
+            last = await AttemptsAsync(AttemptAsync, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
         {
@@ -188,8 +186,11 @@ internal sealed class ItemSender
             case Accepted accepted:
                 // Marked sent by the caller, awaited.
                 work.InDoubtInLedger = false;
-                _logger.LogDebug("{Action}/{Key} sent to group {GroupId}: referenceId {ReferenceId}",
-                    item.Action, item.Key, item.GroupId, accepted.ReferenceId);
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    _logger.LogDebug("{Action}/{Key} sent to group {GroupId}: referenceId {ReferenceId}",
+                        item.Action, item.Key, item.GroupId, accepted.ReferenceId);
+                }
                 return new Attempt(ItemResult.Sent, null);
             case Permanent permanent:
                 work.Reason = permanent.ToString();
@@ -266,41 +267,6 @@ internal sealed class ItemSender
         _ledger.MarkFailed(item.Action, item.Key, error);
         work.InDoubtInLedger = false;
         return ItemResult.Failed;
-    }
-
-    /// <summary>Exponential backoff with (seedable) jitter up to maxAttempts.</summary>
-    private sealed class Backoff(BatchOptions options)
-    {
-        private readonly Lock _gate = new();
-        private readonly Random _random = options.JitterSeed is { } seed ? new Random(seed) : new Random();
-
-        private double Jitter()
-        {
-            lock (_gate)
-            {
-                return _random.NextDouble();
-            }
-        }
-
-        public RetryStrategyOptions<T> For<T>(Func<Outcome<T>, bool> retry) => new()
-        {
-            MaxRetryAttempts = options.MaxAttempts - 1,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryDelay,
-            MaxDelay = options.MaxRetryDelay,
-            Randomizer = Jitter,
-            ShouldHandle = args => ValueTask.FromResult(retry(args.Outcome)),
-        };
-
-        public RetryStrategyOptions<Attempt> ForAttempts()
-        {
-            var attempts = For<Attempt>(outcome => outcome.Result is { Retry: not null });
-            // After a 429 the pacer already holds every call back for Retry-After; no extra wait on top.
-            attempts.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                args.Outcome.Result?.Retry?.Kind == TransientKind.Throttled ? TimeSpan.Zero : null);
-            return attempts;
-        }
     }
 }
 
