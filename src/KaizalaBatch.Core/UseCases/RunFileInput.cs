@@ -8,9 +8,9 @@ namespace KaizalaBatch.UseCases;
 public static class RunFileInput
 {
     /// <summary>Starts, on a thread of its own, what loading and rendering a first run file costs most in a fresh process
-    /// (the schema and its validator, Scriban's builtins: together about a third of a short command's start-up), for a
-    /// host about to load one that has other things to do meanwhile (the YAML, the typed reading, the host's own set-up).
-    /// Only warms what the process would load anyway; the results are the same with or without it.</summary>
+    /// (the schema and its patterns, Scriban's builtins), for a host about to load one that has other things to do
+    /// meanwhile (the YAML, the host's own set-up). Only warms what the process would load anyway; the results are the
+    /// same with or without it.</summary>
     public static void Preload() =>
         Task.Factory.StartNew(() =>
         {
