@@ -78,7 +78,12 @@ internal sealed class SchemaCheck
     {
         using var document = JsonDocument.Parse(SchemaText);
         var type = document.RootElement.GetProperty("properties").GetProperty("actions").GetProperty("items").GetProperty("properties").GetProperty("type");
-        return type.GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var names = new List<string>();
+        foreach (var name in type.GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray())
+        {
+            names.Add(name.GetString()!);
+        }
+        return [.. names];
     }
 
     private static string ReadSchemaText()
@@ -140,7 +145,7 @@ internal sealed class SchemaCheck
         {
             // A value that may be of several types (a field or a template string): a mapping or a list is judged as one.
             if (error.Kind == SchemaErrorKind.NoTypeValidates && error.Value?.Kind is InstanceKind.Object or InstanceKind.Array
-                && TypeOf(error.Value.Kind) is var own && error.ByType.FirstOrDefault(t => t.Type == own).Errors is { Count: > 0 } asThatType)
+                && TypeOf(error.Value.Kind) is var own && error.ByType.FirstOrDefault(t => t.Type == own)?.Errors is { Count: > 0 } asThatType)
             {
                 Flatten(asThatType, into);
                 continue;
@@ -155,9 +160,9 @@ internal sealed class SchemaCheck
             }
             if (error.Kind == SchemaErrorKind.ArrayItemNotValid)
             {
-                foreach (var (_, childErrors) in error.Children)
+                foreach (var child in error.Children)
                 {
-                    Flatten(childErrors, into);
+                    Flatten(child.Errors, into);
                 }
             }
             else

@@ -32,11 +32,18 @@ internal enum SchemaErrorKind
 internal sealed record SchemaError(SchemaErrorKind Kind, string? Property, string Path, SchemaInstance? Value, Token Place, int Order, SchemaNode Schema)
 {
     /// <summary>Of a value that several types were allowed for: each type's errors.</summary>
-    public IReadOnlyList<(SchemaTypes Type, List<SchemaError> Errors)> ByType { get; init; } = [];
+    public IReadOnlyList<TypeErrors> ByType { get; init; } = [];
 
     /// <summary>Of anyOf, oneOf, allOf and a list item: each alternative's (or the item's) errors.</summary>
-    public IReadOnlyList<(SchemaNode Schema, List<SchemaError> Errors)> Children { get; init; } = [];
+    public IReadOnlyList<ChildErrors> Children { get; init; } = [];
 
     public static SchemaError Of(SchemaErrorKind kind, string? property, string path, SchemaInstance value, SchemaNode schema) =>
         new(kind, property, path, value, value.Token, value.Order, schema);
 }
+
+/// <summary>The errors of a value judged as one of the types its schema allows. (Classes, not tuples: lists of them share
+/// the framework's precompiled code instead of each needing the JIT at start-up.)</summary>
+internal sealed record TypeErrors(SchemaTypes Type, List<SchemaError> Errors);
+
+/// <summary>The errors of a value judged by one alternative (anyOf, oneOf, allOf) or by its list's item schema.</summary>
+internal sealed record ChildErrors(SchemaNode Schema, List<SchemaError> Errors);

@@ -25,13 +25,13 @@ internal static class SchemaValidator
         {
             return;
         }
-        var children = new List<(SchemaNode, List<SchemaError>)>(alternatives.Count);
+        var children = new List<ChildErrors>(alternatives.Count);
         var failed = 0;
         foreach (var alternative in alternatives)
         {
             var childErrors = Validate(value, alternative.Actual, null, path);
             failed += childErrors.Count > 0 ? 1 : 0;
-            children.Add((alternative, childErrors));
+            children.Add(new ChildErrors(alternative, childErrors));
         }
         if (fails(failed))
         {
@@ -50,7 +50,7 @@ internal static class SchemaValidator
             AsType(value, schema, schema.Types, property, path, errors);
             return;
         }
-        var byType = new List<(SchemaTypes, List<SchemaError>)>();
+        var byType = new List<TypeErrors>();
         var allFail = true;
         foreach (var type in EachType)
         {
@@ -59,7 +59,7 @@ internal static class SchemaValidator
                 var typeErrors = new List<SchemaError>();
                 AsType(value, schema, type, property, path, typeErrors);
                 allFail &= typeErrors.Count > 0;
-                byType.Add((type, typeErrors));
+                byType.Add(new TypeErrors(type, typeErrors));
             }
         }
         if (allFail)
@@ -140,7 +140,7 @@ internal static class SchemaValidator
             var itemErrors = Validate(value.Items[i], items.Actual, null, itemPath);
             if (itemErrors.Count > 0)
             {
-                errors.Add(SchemaError.Of(SchemaErrorKind.ArrayItemNotValid, index, itemPath, value.Items[i], items) with { Children = [(items, itemErrors)] });
+                errors.Add(SchemaError.Of(SchemaErrorKind.ArrayItemNotValid, index, itemPath, value.Items[i], items) with { Children = [new ChildErrors(items, itemErrors)] });
             }
         }
     }
