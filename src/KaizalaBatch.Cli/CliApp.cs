@@ -31,6 +31,13 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        // A command that reads a run file: start on what its first load costs while the command line is built and parsed.
+        // An argument naming a YAML file says so before the parse can (a wrong guess only warms what is not used).
+        var preloading = args.Any(a => a.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || a.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
+        if (preloading)
+        {
+            RunFileInput.Preload();
+        }
         var root = Build(output, error);
         // The bare command shows what there is to do instead of an error.
         var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
@@ -43,8 +50,8 @@ public static class CliApp
             await error.WriteLineAsync("Try 'kaizala-batch --help'.");
             return ExitCodes.InputUnusable;
         }
-        // A command that reads a run file: start on what its first load costs while the command sets itself up.
-        if (parse.CommandResult.Command.Arguments.Any(a => a.Name == CommonArguments.RunFileName))
+        // A run file named otherwise: start now, while the command sets itself up.
+        if (!preloading && parse.CommandResult.Command.Arguments.Any(a => a.Name == CommonArguments.RunFileName))
         {
             RunFileInput.Preload();
         }

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace KaizalaBatch.Core.Tests;
 
-/// <summary>runner.schema.json judged by a second JSON Schema implementation (JsonSchema.Net, not the NJsonSchema the
+/// <summary>runner.schema.json judged by a second JSON Schema implementation (JsonSchema.Net, not the validator the
 /// runner uses), which evaluates draft-07 if/then as an editor's language server does: every example passes, and a
 /// misspelled body key of each kind is refused.</summary>
 public sealed class IndependentSchemaTests

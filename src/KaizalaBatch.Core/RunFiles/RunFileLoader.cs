@@ -64,32 +64,11 @@ public static partial class RunFileLoader
         };
     }
 
-    /// <summary>The schema check, then the typed reading, their diagnostics in that order. For the first run file of a
-    /// process (whose check parses the schema and loads the validator, unless a preload did), the check runs on a thread of
-    /// its own beside the typed reading, which never looks at the diagnostics, so the result is the same as one after the
-    /// other.</summary>
+    /// <summary>The schema check, then the typed reading, their diagnostics in that order.</summary>
     private static RunFile? CheckAndBuild(Token root, string fullPath, string display, Func<string, string?> environment, List<Diagnostic> diagnostics)
     {
-        if (SchemaCheck.IsParsed)
-        {
-            SchemaCheck.Shared.Check(root, diagnostics);
-            return root is MappingToken typed ? Build(typed, fullPath, display, environment, diagnostics) : null;
-        }
-        var schemaDiagnostics = new List<Diagnostic>();
-        var position = diagnostics.Count;
-        var check = Task.Factory.StartNew(() => SchemaCheck.Shared.Check(root, schemaDiagnostics), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        RunFile? runFile;
-        try
-        {
-            runFile = root is MappingToken mapping ? Build(mapping, fullPath, display, environment, diagnostics) : null;
-        }
-        finally
-        {
-            check.GetAwaiter().GetResult();
-        }
-        diagnostics.InsertRange(position, schemaDiagnostics);
-        return runFile;
+        SchemaCheck.Shared.Check(root, diagnostics);
+        return root is MappingToken typed ? Build(typed, fullPath, display, environment, diagnostics) : null;
     }
 
     /// <summary>The error of a targets file that does not exist (yet): what <c>groups</c> is about to write.</summary>

@@ -2,14 +2,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using KaizalaBatch.Diagnostics;
-using NJsonSchema;
-using NJsonSchema.Validation;
 
 namespace KaizalaBatch.RunFiles;
 
-/// <summary>Checks a token tree against <c>runner.schema.json</c>. The tree is written out as JSON with one token per
-/// line, and the JSON line of each schema error maps back to the YAML token written there, so that every schema
-/// error gets the run file's line and column.</summary>
+/// <summary>Checks a token tree against <c>runner.schema.json</c>: <see cref="SchemaValidator"/> judges, and each error
+/// becomes a diagnostic at the run file's line and column of the value (or key) it is about, in the order they were
+/// written.</summary>
 internal sealed class SchemaCheck
 {
     private const string ResourceName = "KaizalaBatch.runner.schema.json";
@@ -20,43 +18,28 @@ internal sealed class SchemaCheck
     /// (<c>ActionRegistry</c>) cover the same names, later in the pipeline; a test keeps the two lists equal.</summary>
     public static IReadOnlyList<string> ActionTypes { get; } = ReadActionTypes();
 
-    // One parsed schema for the process: reading it is cheap since SchemaReader (NJsonSchema's own reader took a quarter of
-    // a second), but the first validation loads Newtonsoft and NJsonSchema's validator (about 40 ms); later ones take
-    // milliseconds.
+    // One parsed schema for the process (a few milliseconds).
     private static readonly Lazy<SchemaCheck> SharedCheck = new(() => new SchemaCheck(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The schema check, parsed once per process.</summary>
     public static SchemaCheck Shared => SharedCheck.Value;
 
-    /// <summary>Whether the schema has been parsed already (then a check takes milliseconds).</summary>
-    public static bool IsParsed => SharedCheck.IsValueCreated;
+    /// <summary>Parses the schema (and compiles its patterns) ahead of the first check; for a host that preloads on a
+    /// thread of its own.</summary>
+    public static void Prepare() => _ = SharedCheck.Value;
 
-    /// <summary>Parses the schema and validates an empty document with it, so that the first real check finds NJsonSchema's
-    /// validator (and Newtonsoft's reader under it) loaded; for a host that preloads on a thread of its own.</summary>
-    public static void Prepare()
-    {
-        var check = SharedCheck.Value;
-        lock (check.gate)
-        {
-            check.schema.Validate("{}");
-        }
-    }
-
-    private readonly JsonSchema schema;
-
-    // NJsonSchema does not say its schema objects may be validated against from several threads at once: one at a time.
-    private readonly Lock gate = new();
+    private readonly SchemaNode schema;
 
     /// <summary>Each action type's body definition, selected as the schema's own <c>if type matches then body is</c>
-    /// rules say (NJsonSchema does not evaluate draft-07 if/then, so the selection is read from the schema here).</summary>
-    private readonly List<(Regex Type, JsonSchema Body)> bodies = [];
+    /// rules say (read from the schema's text by <see cref="BodyDefinitions"/>).</summary>
+    private readonly List<(Regex Type, SchemaNode Body)> bodies = [];
 
     private SchemaCheck()
     {
-        schema = SchemaReader.Read(SchemaText);
+        schema = SchemaReader.Read(SchemaText, out var definitions);
         foreach (var (type, definition) in BodyDefinitions())
         {
-            bodies.Add((type, schema.Definitions[definition]));
+            bodies.Add((type, definitions[definition]));
         }
     }
 
@@ -95,7 +78,12 @@ internal sealed class SchemaCheck
     {
         using var document = JsonDocument.Parse(SchemaText);
         var type = document.RootElement.GetProperty("properties").GetProperty("actions").GetProperty("items").GetProperty("properties").GetProperty("type");
-        return type.GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var names = new List<string>();
+        foreach (var name in type.GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray())
+        {
+            names.Add(name.GetString()!);
+        }
+        return [.. names];
     }
 
     private static string ReadSchemaText()
@@ -106,126 +94,124 @@ internal sealed class SchemaCheck
         return reader.ReadToEnd();
     }
 
+    /// <summary>Adds a diagnostic for each schema error of <paramref name="root"/>: the whole file's, then each action
+    /// body's against its type's definition. The check only reads, so threads may share it.</summary>
     public void Check(Token root, List<Diagnostic> diagnostics)
     {
-        lock (gate)
-        {
-            CheckAll(root, diagnostics);
-        }
-    }
-
-    private void CheckAll(Token root, List<Diagnostic> diagnostics)
-    {
-        Validate(schema, root, "", diagnostics);
-        if ((root as MappingToken)?["actions"] is not SequenceToken actions)
+        var document = SchemaInstance.Of(root);
+        Validate(schema, document, "", diagnostics);
+        if (document.Kind != InstanceKind.Object || document["actions"] is not { Kind: InstanceKind.Array } actions)
         {
             return;
         }
         for (var i = 0; i < actions.Items.Count; i++)
         {
-            if (actions.Items[i] is MappingToken action && action["type"] is StringToken type && action["body"] is MappingToken body
-                && bodies.FirstOrDefault(b => b.Type.IsMatch(type.Value)).Body is { } definition)
+            if (actions.Items[i] is { Kind: InstanceKind.Object } action && action["type"] is { Kind: InstanceKind.String } type
+                && action["body"] is { Kind: InstanceKind.Object } body && BodyFor(type.String) is { } definition)
             {
                 Validate(definition, body, $"actions[{i}].body", diagnostics);
             }
         }
     }
 
-    private static void Validate(JsonSchema against, Token token, string prefix, List<Diagnostic> diagnostics)
+    private SchemaNode? BodyFor(string type)
     {
-        var json = new StringBuilder();
-        var lines = new List<SourceLocation>();
-        Write(token, json, lines);
-        var errors = against.Validate(json.ToString());
-        foreach (var error in Flatten(errors).OrderBy(e => e.LineNumber).ThenBy(e => e.LinePosition))
+        foreach (var (pattern, body) in bodies)
         {
-            var location = error.HasLineInfo && error.LineNumber >= 1 && error.LineNumber <= lines.Count
-                ? lines[error.LineNumber - 1]
-                : token.Location;
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.Schema, Describe(error, prefix), location));
+            if (pattern.IsMatch(type))
+            {
+                return body;
+            }
+        }
+        return null;
+    }
+
+    private static void Validate(SchemaNode against, SchemaInstance value, string prefix, List<Diagnostic> diagnostics)
+    {
+        var errors = new List<SchemaError>();
+        Flatten(SchemaValidator.Validate(value, against.Actual, null, ""), errors);
+        // In the order written (a stable sort: one value's errors keep theirs).
+        foreach (var error in errors.OrderBy(e => e.Order))
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.Schema, Describe(error, prefix), error.Place.Location));
         }
     }
 
-    /// <summary>An invalid list item or property carries the real reasons as child errors: report those. anyOf
-    /// failures (the action type) are reported once, as themselves.</summary>
-    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    /// <summary>An invalid list item carries the real reasons as child errors: report those. anyOf failures (the action
+    /// type) are reported once, as themselves.</summary>
+    private static void Flatten(List<SchemaError> errors, List<SchemaError> into)
     {
         foreach (var error in errors)
         {
-            // A value that may be of several types (a field or a template string): an object or a list is judged as one.
-            if (error is MultiTypeValidationError multi && error.Kind == ValidationErrorKind.NoTypeValidates
-                && error.Token?.Type is Newtonsoft.Json.Linq.JTokenType.Object or Newtonsoft.Json.Linq.JTokenType.Array
-                && multi.Errors.TryGetValue(error.Token.Type == Newtonsoft.Json.Linq.JTokenType.Object ? JsonObjectType.Object : JsonObjectType.Array, out var asThatType)
-                && asThatType.Count > 0)
+            // A value that may be of several types (a field or a template string): a mapping or a list is judged as one.
+            if (error.Kind == SchemaErrorKind.NoTypeValidates && error.Value?.Kind is InstanceKind.Object or InstanceKind.Array
+                && TypeOf(error.Value.Kind) is var own && error.ByType.FirstOrDefault(t => t.Type == own)?.Errors is { Count: > 0 } asThatType)
             {
-                foreach (var inner in Flatten(asThatType))
-                {
-                    yield return inner;
-                }
+                Flatten(asThatType, into);
                 continue;
             }
             // anyOf alternatives of different types (a mediaResource: a string, or { file }): judge the value by the one
             // alternative of its own type, so that the message says what is wrong with it.
-            if (error is ChildSchemaValidationError alternatives && error.Kind == ValidationErrorKind.NotAnyOf
-                && alternatives.Errors.Where(e => OfType(e.Key, error.Token)).ToList() is [var sameType] && sameType.Value.Count > 0)
+            if (error.Kind == SchemaErrorKind.NotAnyOf && error.Children.Where(c => OfType(c.Schema, error.Value)).ToList() is [var sameType]
+                && sameType.Errors.Count > 0)
             {
-                foreach (var inner in Flatten(sameType.Value))
-                {
-                    yield return inner;
-                }
+                Flatten(sameType.Errors, into);
                 continue;
             }
-            if (error is ChildSchemaValidationError child && error.Kind is not (ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAllOf))
+            if (error.Kind == SchemaErrorKind.ArrayItemNotValid)
             {
-                foreach (var inner in Flatten(child.Errors.Values.SelectMany(e => e)))
+                foreach (var child in error.Children)
                 {
-                    yield return inner;
+                    Flatten(child.Errors, into);
                 }
             }
             else
             {
-                yield return error;
+                into.Add(error);
             }
         }
     }
 
-    private static bool OfType(JsonSchema schema, Newtonsoft.Json.Linq.JToken? token) => token?.Type switch
+    private static SchemaTypes TypeOf(InstanceKind kind) => kind == InstanceKind.Object ? SchemaTypes.Object : SchemaTypes.Array;
+
+    /// <summary>Whether an alternative's own type (not a definition it refers to) is the value's.</summary>
+    private static bool OfType(SchemaNode alternative, SchemaInstance? value) => value?.Kind switch
     {
-        Newtonsoft.Json.Linq.JTokenType.Object => schema.Type.HasFlag(JsonObjectType.Object),
-        Newtonsoft.Json.Linq.JTokenType.Array => schema.Type.HasFlag(JsonObjectType.Array),
-        Newtonsoft.Json.Linq.JTokenType.String => schema.Type.HasFlag(JsonObjectType.String),
+        InstanceKind.Object => alternative.Types.HasFlag(SchemaTypes.Object),
+        InstanceKind.Array => alternative.Types.HasFlag(SchemaTypes.Array),
+        InstanceKind.String => alternative.Types.HasFlag(SchemaTypes.String),
         _ => false,
     };
 
-    private static string Describe(ValidationError error, string prefix)
+    private static string Describe(SchemaError error, string prefix)
     {
-        var path = DisplayPath(error.Path, prefix);
+        var path = DisplayPath("#/" + error.Path, prefix);
         var property = error.Property;
         // Name the value the user wrote, so that a typo is visible in the message itself; never under connection,
         // where a misplaced secret could be the value.
-        var given = error.Token is { Type: not (Newtonsoft.Json.Linq.JTokenType.Object or Newtonsoft.Json.Linq.JTokenType.Array) } token
-            && !path.StartsWith("connection", StringComparison.Ordinal)
-            ? $" ('{token}' was given)"
+        var given = error.Value?.Text is { } text && !path.StartsWith("connection", StringComparison.Ordinal)
+            ? $" ('{text}' was given)"
             : "";
         return error.Kind switch
         {
-            ValidationErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
-            ValidationErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}{KnownKeys(error)}",
-            ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotInEnumeration when property == "type" =>
-                $"'{path}' must be one of {string.Join(", ", ActionTypes)}{given}{Suggestion.DidYouMean(error.Token?.ToString() ?? "", ActionTypes)}",
-            ValidationErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
+            SchemaErrorKind.PropertyRequired => $"'{property}' is required{In(path, property)}",
+            SchemaErrorKind.NoAdditionalPropertiesAllowed => $"'{property}' is not a known key{In(path, property)}{KnownKeys(error)}",
+            // A mapping or a list given as the type is never close to a type's name.
+            SchemaErrorKind.NotAnyOf or SchemaErrorKind.NotInEnumeration when property == "type" =>
+                $"'{path}' must be one of {string.Join(", ", ActionTypes)}{given}{Suggestion.DidYouMean(error.Value?.Text ?? "", ActionTypes)}",
+            SchemaErrorKind.PatternMismatch when property is "applicationSecret" or "refreshToken" =>
                 $"'{path}' must be written as ${{env:NAME}}: secrets never live in the run file",
-            ValidationErrorKind.StringExpected => $"'{path}' must be a string{given}",
-            ValidationErrorKind.IntegerExpected => $"'{path}' must be an integer{given}",
-            ValidationErrorKind.BooleanExpected => $"'{path}' must be true or false{given}",
-            ValidationErrorKind.ObjectExpected => $"'{path}' must be a mapping",
-            ValidationErrorKind.ArrayExpected => $"'{path}' must be a list",
-            ValidationErrorKind.NotInEnumeration => $"'{path}' is not one of the allowed values{given}",
-            ValidationErrorKind.StringTooShort => $"'{path}' must not be empty",
-            ValidationErrorKind.TooFewItems => $"'{path}' must have at least one entry",
-            ValidationErrorKind.NumberTooSmall => $"'{path}' is too small{given}",
-            ValidationErrorKind.NumberTooBig => $"'{path}' is too big{given}",
-            ValidationErrorKind.PatternMismatch => $"'{path}' does not have the expected form{given}",
+            SchemaErrorKind.StringExpected => $"'{path}' must be a string{given}",
+            SchemaErrorKind.IntegerExpected => $"'{path}' must be an integer{given}",
+            SchemaErrorKind.BooleanExpected => $"'{path}' must be true or false{given}",
+            SchemaErrorKind.ObjectExpected => $"'{path}' must be a mapping",
+            SchemaErrorKind.ArrayExpected => $"'{path}' must be a list",
+            SchemaErrorKind.NotInEnumeration => $"'{path}' is not one of the allowed values{given}",
+            SchemaErrorKind.StringTooShort => $"'{path}' must not be empty",
+            SchemaErrorKind.TooFewItems => $"'{path}' must have at least one entry",
+            SchemaErrorKind.NumberTooSmall => $"'{path}' is too small{given}",
+            SchemaErrorKind.NumberTooBig => $"'{path}' is too big{given}",
+            SchemaErrorKind.PatternMismatch => $"'{path}' does not have the expected form{given}",
             _ => $"'{path}': {Humanise(error.Kind)}",
         };
     }
@@ -244,10 +230,10 @@ internal sealed class SchemaCheck
         return parent is "" or "(root)" ? " at the top level" : $" in '{parent}'";
     }
 
-    /// <summary>" (did you mean 'x'?); it takes a, b, c" from the object's own properties.</summary>
-    private static string KnownKeys(ValidationError error)
+    /// <summary>" (did you mean 'x'?); it takes a, b, c" from the mapping's own properties.</summary>
+    private static string KnownKeys(SchemaError error)
     {
-        var known = error.Schema?.ActualProperties.Keys.ToList() ?? [];
+        var known = error.Schema.Properties.Select(p => p.Key).ToList();
         return known.Count == 0 ? "" : $"{Suggestion.DidYouMean(error.Property ?? "", known)}; it takes {string.Join(", ", known)}";
     }
 
@@ -258,7 +244,7 @@ internal sealed class SchemaCheck
         return text.Length == 0 ? "(root)" : text;
     }
 
-    private static string Humanise(ValidationErrorKind kind)
+    private static string Humanise(SchemaErrorKind kind)
     {
         var name = kind.ToString();
         var text = new StringBuilder();
@@ -271,52 +257,5 @@ internal sealed class SchemaCheck
             text.Append(char.ToLowerInvariant(c));
         }
         return text.ToString();
-    }
-
-    private static void Write(Token token, StringBuilder json, List<SourceLocation> lines)
-    {
-        switch (token)
-        {
-            case MappingToken mapping:
-                Line(json, lines, "{", mapping.Location);
-                for (var i = 0; i < mapping.Entries.Count; i++)
-                {
-                    var entry = mapping.Entries[i];
-                    Line(json, lines, JsonSerializer.Serialize(entry.Key.Value) + ":", entry.Key.Location);
-                    Write(entry.Value, json, lines);
-                    if (i < mapping.Entries.Count - 1)
-                    {
-                        Line(json, lines, ",", entry.Value.Location);
-                    }
-                }
-                Line(json, lines, "}", mapping.Location);
-                break;
-            case SequenceToken sequence:
-                Line(json, lines, "[", sequence.Location);
-                for (var i = 0; i < sequence.Items.Count; i++)
-                {
-                    Write(sequence.Items[i], json, lines);
-                    if (i < sequence.Items.Count - 1)
-                    {
-                        Line(json, lines, ",", sequence.Items[i].Location);
-                    }
-                }
-                Line(json, lines, "]", sequence.Location);
-                break;
-            case StringToken text:
-                Line(json, lines, JsonSerializer.Serialize(text.Value), text.Location);
-                break;
-            case LiteralToken literal:
-                Line(json, lines, literal.Value is null ? "null" : literal.Value.ToJsonString(), literal.Location);
-                break;
-            default:
-                throw new InvalidOperationException($"unknown token {token.GetType().Name}");
-        }
-    }
-
-    private static void Line(StringBuilder json, List<SourceLocation> lines, string text, SourceLocation location)
-    {
-        json.Append(text).Append('\n');
-        lines.Add(location);
     }
 }
