@@ -35,6 +35,51 @@ public sealed class PostgresLedgerTests
     }
 
     [Fact]
+    public async Task A_reader_sees_the_schema_before_or_after_a_migration_never_half_way()
+    {
+        // Three runners started together on a fresh database: one migrated while another's check pass read the version in
+        // between (3 of 5) and stopped with "a run upgrades it". Here the migration is held at its first change to the items
+        // table (ALTER TABLE waits for a reader's lock on it) after the steps that do not touch it.
+        using var database = TestPostgres.CreateDatabase();
+        var connectionString = TestPostgres.ConnectionString(database.Url);
+        using (var raw = new NpgsqlConnection(connectionString))
+        {
+            raw.Open();
+            PostgresSchema.Migrate(raw, upTo: 1);
+        }
+        using var blocker = new NpgsqlConnection(connectionString);
+        blocker.Open();
+        using var holding = blocker.BeginTransaction();
+        using (var read = new NpgsqlCommand("SELECT count(*) FROM items", blocker, holding))
+        {
+            read.ExecuteScalar();
+        }
+        var migrating = Task.Run(() =>
+        {
+            using var writer = new NpgsqlConnection(connectionString);
+            writer.Open();
+            PostgresSchema.Migrate(writer, PostgresSchema.CurrentVersion);
+        }, TestContext.Current.CancellationToken);
+
+        using var reader = new NpgsqlConnection(connectionString);
+        reader.Open();
+        using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", reader);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Convert.ToInt64(waiting.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the migration never waited for the items table");
+            Assert.False(migrating.IsCompleted, "the migration finished without waiting for the items table");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(1, PostgresSchema.ReadVersion(reader));
+
+        holding.Rollback();
+        await migrating.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(PostgresSchema.CurrentVersion, PostgresSchema.ReadVersion(reader));
+    }
+
+    [Fact]
     public void A_ledger_from_a_newer_version_is_refused()
     {
         using var database = TestPostgres.CreateDatabase();

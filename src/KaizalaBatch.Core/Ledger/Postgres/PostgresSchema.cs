@@ -141,8 +141,10 @@ internal static class PostgresSchema
         }
     }
 
-    /// <summary>Runs the missing migrations up to <paramref name="upTo"/>, each in its own transaction together with its
-    /// version; runners that start together take turns (the first migrates, the others find it done).</summary>
+    /// <summary>Runs the missing migrations up to <paramref name="upTo"/> in one transaction together with the version, so
+    /// that another runner reading the version sees the schema before or after, never one half-way (a runner's check pass
+    /// that read version 3 of 5 while another runner was migrating a fresh database stopped with "a run upgrades it").
+    /// Runners that start together take turns (the first migrates, the others find it done).</summary>
     public static void Migrate(NpgsqlConnection connection, int upTo)
     {
         using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)", connection))
@@ -153,9 +155,8 @@ internal static class PostgresSchema
             create.ExecuteNonQuery();
             transaction.Commit();
         }
-        while (true)
+        using (var transaction = connection.BeginTransaction())
         {
-            using var transaction = connection.BeginTransaction();
             Lock(connection, transaction);
             var version = ReadVersion(connection);
             if (version > Migrations.Count)
@@ -163,15 +164,13 @@ internal static class PostgresSchema
                 throw new LedgerSchemaException(
                     $"The ledger has schema version {version}, newer than this version of KaizalaBatch understands ({Migrations.Count}).");
             }
-            if (version >= upTo)
+            for (; version < upTo; version++)
             {
-                transaction.Commit();
-                return;
+                using var step = new NpgsqlCommand(
+                    Migrations[version] + $"\nDELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ({version + 1});",
+                    connection, transaction);
+                step.ExecuteNonQuery();
             }
-            using var step = new NpgsqlCommand(
-                Migrations[version] + $"\nDELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ({version + 1});",
-                connection, transaction);
-            step.ExecuteNonQuery();
             transaction.Commit();
         }
     }

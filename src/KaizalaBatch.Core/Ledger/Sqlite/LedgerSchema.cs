@@ -104,7 +104,8 @@ internal static class LedgerSchema
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Runs the missing migrations, each in its own transaction together with its version bump.</summary>
+    /// <summary>Runs the missing migrations in one transaction together with the version, so that a reader (a <c>status</c>
+    /// or <c>plan</c> beside the run that creates the ledger) sees the schema before or after, never half-way.</summary>
     public static void Migrate(SqliteConnection connection, int upTo)
     {
         var version = ReadVersion(connection);
@@ -113,14 +114,18 @@ internal static class LedgerSchema
             throw new LedgerSchemaException(
                 $"The ledger has schema version {version}, newer than this version of KaizalaBatch understands ({Migrations.Count}).");
         }
+        if (version >= upTo)
+        {
+            return;
+        }
+        using var transaction = connection.BeginTransaction();
         for (var next = version; next < upTo; next++)
         {
-            using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = Migrations[next] + $"\nPRAGMA user_version = {next + 1};";
             command.ExecuteNonQuery();
-            transaction.Commit();
         }
+        transaction.Commit();
     }
 }
