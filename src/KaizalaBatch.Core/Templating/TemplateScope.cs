@@ -15,6 +15,7 @@ namespace KaizalaBatch.Templating;
 /// function reaches the environment, the file system or the network (TemplateScope.Sandbox.cs).</summary>
 public sealed partial class TemplateScope
 {
+    private readonly TemplateGlobals run;
     private readonly ScriptObject globals;
     private readonly ScriptObject scratch = new(8);
     private readonly ScriptArray singleRow = new(1);
@@ -28,6 +29,7 @@ public sealed partial class TemplateScope
     public TemplateScope(TemplateGlobals run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        this.run = run;
         CountryCode = run.CountryCode;
         startedAt = run.StartedAt.UtcDateTime;
         globals = run.ToScriptObject();
