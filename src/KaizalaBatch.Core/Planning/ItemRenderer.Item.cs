@@ -17,33 +17,13 @@ public static partial class ItemRenderer
     private sealed class ActionJob(ActionDefinition action, IActionRules rules, ActionTemplates compiled, string groupColumn, int groupIdIndex,
         MediaResolver media, BodyFields? bodyFields, TemplateGlobals globals, IReadOnlyCollection<string> connectors)
     {
-        private readonly System.Collections.Concurrent.ConcurrentBag<Worker> idle = [];
         private readonly MediaPathOrigins mediaOrigins = new(compiled.Body);
 
         // The columns a group's name may come from, looked up once: a missing column's lookup by name is a slow search.
         private int[]? groupNameColumns;
 
-        public Worker Rent() => idle.TryTake(out var worker) ? worker : new Worker(new TemplateScope(globals), new ContentHasher());
-
-        public Task<RenderedItem[]> RenderBatchAsync(TargetGroup[] groups, long firstIndex, CancellationToken cancellationToken) =>
-            Task.Run(() =>
-            {
-                var worker = Rent();
-                try
-                {
-                    var items = new RenderedItem[groups.Length];
-                    for (var i = 0; i < groups.Length; i++)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        items[i] = RenderItem(worker, groups[i], firstIndex + i);
-                    }
-                    return items;
-                }
-                finally
-                {
-                    idle.Add(worker);
-                }
-            }, cancellationToken);
+        /// <summary>What one thread renders with.</summary>
+        public Worker Rent() => new(new TemplateScope(globals), new ContentHasher());
 
         public RenderedItem RenderItem(Worker worker, TargetGroup group, long index)
         {

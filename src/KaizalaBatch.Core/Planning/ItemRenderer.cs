@@ -13,12 +13,11 @@ namespace KaizalaBatch.Planning;
 /// order; ItemRenderer.Item.cs renders one.</summary>
 public static partial class ItemRenderer
 {
-    /// <summary>Rows rendered per batch on a worker. Large enough to amortise the hand-off (a task per batch),
-    /// small enough that the items in flight die young: with 256 they outlived gen0 and GC pauses grew fivefold, and
-    /// where the GC's young generation is small (a machine that reports no cache size gets about 2 MB) even 32 items
-    /// in each of three batches survived it: 830 gen1 collections at 1,000,000 rows, against 8 with batches of 4, and
-    /// a fifth less CPU a row (bench/README.md, issue 15).</summary>
-    private const int BatchSize = 4;
+    /// <summary>Rows rendered per batch. Large enough to amortise the hand-off, small enough that the items in flight
+    /// die young: with 256 they outlived gen0 and GC pauses grew fivefold, and where the GC's young generation is small
+    /// (a machine that reports no cache size gets about 2 MB) 32 items in each of three batches survived it: 830 gen1
+    /// collections at 1,000,000 rows (bench/README.md, issue 15).</summary>
+    private const int BatchSize = 8;
 
     public static IEnumerable<RenderedItem> Render(RunFile run, RenderOptions options, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
@@ -106,62 +105,60 @@ public static partial class ItemRenderer
             yield break;
         }
 
-        var inFlight = new Queue<Task<RenderedItem[]>>();
-        var batch = new List<TargetGroup>(BatchSize);
+        // The caller renders too (see ItemRenderer.Lanes.cs): parallelism threads in all.
+        using var lanes = new RenderLanes(job, parallelism - 1, cancellationToken);
+        var callerWorker = job.Rent();
+        var order = new Queue<Batch>();
+        Batch? filling = null;
         long next = 0;
-        try
+        foreach (var group in groups)
         {
-            foreach (var group in groups)
+            filling ??= lanes.Take();
+            filling.Groups[filling.Count++] = group;
+            if (filling.Count < BatchSize)
             {
-                batch.Add(group);
-                if (batch.Count < BatchSize)
-                {
-                    continue;
-                }
-                inFlight.Enqueue(job.RenderBatchAsync(batch.ToArray(), next, cancellationToken));
-                next += batch.Count;
-                batch.Clear();
-                if (inFlight.Count > parallelism)
-                {
-                    foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (Admit(item) is { } unique)
-                        {
-                            yield return unique;
-                        }
-                    }
-                }
+                continue;
             }
-            if (batch.Count > 0)
+            filling.FirstIndex = next;
+            next += filling.Count;
+            lanes.Dispatch(filling, callerWorker);
+            order.Enqueue(filling);
+            filling = null;
+            // Hand out what is done, in file order; wait for the oldest only when too much is ahead of it.
+            while (order.Count > 0 && (order.Peek().Done || order.Count > (parallelism - 1) * QueuedPerWorker + 2))
             {
-                inFlight.Enqueue(job.RenderBatchAsync(batch.ToArray(), next, cancellationToken));
-            }
-            while (inFlight.Count > 0)
-            {
-                foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
+                var batch = order.Dequeue();
+                lanes.WaitFor(batch);
+                for (var i = 0; i < batch.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (Admit(item) is { } unique)
+                    if (Admit(batch.Rendered()[i]) is { } unique)
                     {
                         yield return unique;
                     }
                 }
+                lanes.Return(batch);
             }
         }
-        finally
+        if (filling is not null)
         {
-            // Stopped early (break, cancellation, an exception): let the workers finish before the reader closes.
-            foreach (var pending in inFlight)
+            filling.FirstIndex = next;
+            lanes.Dispatch(filling, callerWorker);
+            order.Enqueue(filling);
+        }
+        while (order.Count > 0)
+        {
+            var batch = order.Dequeue();
+            lanes.WaitFor(batch);
+            for (var i = 0; i < batch.Count; i++)
             {
-                try
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Admit(batch.Rendered()[i]) is { } unique)
                 {
-                    pending.Wait(CancellationToken.None);
-                }
-                catch (AggregateException)
-                {
+                    yield return unique;
                 }
             }
+            lanes.Return(batch);
         }
     }
 }
