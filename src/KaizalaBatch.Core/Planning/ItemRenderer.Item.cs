@@ -19,6 +19,9 @@ public static partial class ItemRenderer
     {
         private readonly MediaPathOrigins mediaOrigins = new(compiled.Body);
 
+        // Made once: the method group passed per item was a delegate allocated per item.
+        private Func<string, MediaPathOrigin>? mediaOrigin;
+
         // The columns a group's name may come from, looked up once: a missing column's lookup by name is a slow search.
         private int[]? groupNameColumns;
 
@@ -72,7 +75,7 @@ public static partial class ItemRenderer
             var inputErrors = new List<Diagnostic>();
             if (body is not null)
             {
-                var checker = new BodyChecker(errors, location, description, globals.CountryCode, media, mediaFiles, mediaOrigins.Find, inputErrors);
+                var checker = new BodyChecker(errors, location, description, globals.CountryCode, media, mediaFiles, mediaOrigin ??= mediaOrigins.Find, inputErrors);
                 rules.Apply(body, extra, checker);
             }
 
