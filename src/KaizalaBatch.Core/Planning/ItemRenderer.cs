@@ -49,8 +49,8 @@ public static partial class ItemRenderer
 
     /// <summary>One action. The CSV is read, filtered and grouped on the caller's thread (so file diagnostics arrive
     /// there, in file order); rows are rendered, checked and hashed in batches on up to <paramref name="parallelism"/>
-    /// workers, each with its own template context; items come back in file order and the duplicate-identity check
-    /// runs on the caller's thread as they are handed out.</summary>
+    /// threads (the caller's among them), each with its own template context; items come back in file order and the
+    /// duplicate-identity check runs on the caller's thread as they are handed out.</summary>
     private static IEnumerable<RenderedItem> RenderAction(ActionDefinition action, TemplateGlobals globals, MediaResolver media,
         BodyFields? bodyFields, IReadOnlyCollection<string> connectors, int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
@@ -109,23 +109,33 @@ public static partial class ItemRenderer
         using var lanes = new RenderLanes(job, parallelism - 1, cancellationToken);
         var callerWorker = job.Rent();
         var order = new Queue<Batch>();
-        Batch? filling = null;
+        var mostAhead = (parallelism - 1) * QueuedPerWorker + 2;
         long next = 0;
-        foreach (var group in groups)
+        using var pending = groups.GetEnumerator();
+        var reading = true;
+        while (reading || order.Count > 0)
         {
-            filling ??= lanes.Take();
-            filling.Groups[filling.Count++] = group;
-            if (filling.Count < BatchSize)
+            if (reading)
             {
-                continue;
+                var batch = lanes.Take();
+                while (batch.Count < BatchSize && (reading = pending.MoveNext()))
+                {
+                    batch.Groups[batch.Count++] = pending.Current;
+                }
+                if (batch.Count == 0)
+                {
+                    lanes.Return(batch);
+                }
+                else
+                {
+                    batch.FirstIndex = next;
+                    next += batch.Count;
+                    lanes.Dispatch(batch, callerWorker);
+                    order.Enqueue(batch);
+                }
             }
-            filling.FirstIndex = next;
-            next += filling.Count;
-            lanes.Dispatch(filling, callerWorker);
-            order.Enqueue(filling);
-            filling = null;
-            // Hand out what is done, in file order; wait for the oldest only when too much is ahead of it.
-            while (order.Count > 0 && (order.Peek().Done || order.Count > (parallelism - 1) * QueuedPerWorker + 2))
+            // Hand out what is done, in file order; wait for the oldest only when too much is ahead of it or every row is read.
+            while (order.Count > 0 && (!reading || order.Peek().Done || order.Count > mostAhead))
             {
                 var batch = order.Dequeue();
                 lanes.WaitFor(batch);
@@ -139,26 +149,6 @@ public static partial class ItemRenderer
                 }
                 lanes.Return(batch);
             }
-        }
-        if (filling is not null)
-        {
-            filling.FirstIndex = next;
-            lanes.Dispatch(filling, callerWorker);
-            order.Enqueue(filling);
-        }
-        while (order.Count > 0)
-        {
-            var batch = order.Dequeue();
-            lanes.WaitFor(batch);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (Admit(batch.Rendered()[i]) is { } unique)
-                {
-                    yield return unique;
-                }
-            }
-            lanes.Return(batch);
         }
     }
 }
