@@ -18,6 +18,9 @@ public sealed class DirectTextTests
         "Is the fire exit at {{ row.site }} clear?",
         "{{ vars.quarter }} safety check: {{ row.site }}",
         "Confirm the contacts: {{ phones row.phones | array.join ', ' }}",
+        "{{ phones(row.phones) | array.join '; ' }}|{{ phones row['Store Name'] | array.join '' }}|{{ phones row.dueHours | array.join ' / ' }}",
+        "{{ phones row.missing | array.join ', ' }}{{ phones row.site | array.join ', ' }}{{ phones row.phones | array.join ', ' | string.upcase }}",
+        "{{ phones row.phones | array.join 1 }} {{ phones row.phones | array.join }}",
         "{{ row.site }}{{ row.region }}",
         "due {{ row.dueHours | string.to_int + 1 }} hours, {{ row.dueHours | string.to_int / 7.0 }} weeks",
         "flag {{ row.region == 'APAC' }} {{ null }} {{ row.missing }} end",
@@ -75,6 +78,8 @@ public sealed class DirectTextTests
     public void Simple_templates_are_the_ones_rendered_directly()
     {
         Assert.NotNull(TemplateScope.DirectParts(Scriban.Template.Parse("Is {{ row.site }} clear? {{ phones row.p | array.join ', ' }}")));
+        Assert.Contains(TemplateScope.DirectParts(Scriban.Template.Parse("{{ phones row.p | array.join ', ' }}"))!, part => part.GetType().Name == "PhonesJoinedPart");
+        Assert.DoesNotContain(TemplateScope.DirectParts(Scriban.Template.Parse("{{ phones row.p | array.join sep }}"))!, part => part.GetType().Name == "PhonesJoinedPart");
         Assert.Null(TemplateScope.DirectParts(Scriban.Template.Parse("{{ x = 1 }}{{ x }}")));
         Assert.Null(TemplateScope.DirectParts(Scriban.Template.Parse("{{ if a }}b{{ end }}")));
         Assert.Null(TemplateScope.DirectParts(Scriban.Template.Parse("  {{ row.site }}")));

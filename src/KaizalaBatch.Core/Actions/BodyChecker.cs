@@ -16,8 +16,8 @@ public sealed partial class BodyChecker
     private readonly List<(string? Key, int Index)> segments = [];
     private string root = "actionBody";
     private readonly List<Diagnostic> errors;
-    private readonly SourceLocation itemLocation;
-    private readonly object itemDescription;
+    private SourceLocation itemLocation;
+    private object itemDescription;
     private readonly MediaResolver? media;
     private readonly List<MediaFile> mediaFiles;
     private readonly Func<string, MediaPathOrigin>? mediaOrigin;
@@ -44,6 +44,15 @@ public sealed partial class BodyChecker
     }
 
     public string? CountryCode { get; }
+
+    /// <summary>Points the checker at the next item, with the same lists (for a renderer that reuses one per thread).</summary>
+    internal void Begin(SourceLocation location, object description)
+    {
+        itemLocation = location;
+        itemDescription = description;
+        segments.Clear();
+        root = "actionBody";
+    }
 
     /// <summary>Reports a mistake in field <paramref name="key"/> of the current value (null: the value itself).</summary>
     public void Error(string code, string? key, string message)

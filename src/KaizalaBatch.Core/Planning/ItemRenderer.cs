@@ -13,12 +13,11 @@ namespace KaizalaBatch.Planning;
 /// order; ItemRenderer.Item.cs renders one.</summary>
 public static partial class ItemRenderer
 {
-    /// <summary>Rows rendered per batch on a worker. Large enough to amortise the hand-off (a task per batch),
-    /// small enough that the items in flight die young: with 256 they outlived gen0 and GC pauses grew fivefold, and
-    /// where the GC's young generation is small (a machine that reports no cache size gets about 2 MB) even 32 items
-    /// in each of three batches survived it: 830 gen1 collections at 1,000,000 rows, against 8 with batches of 4, and
-    /// a fifth less CPU a row (bench/README.md, issue 15).</summary>
-    private const int BatchSize = 4;
+    /// <summary>Rows rendered per batch. Large enough to amortise the hand-off, small enough that the items in flight
+    /// die young: with 256 they outlived gen0 and GC pauses grew fivefold, and where the GC's young generation is small
+    /// (a machine that reports no cache size gets about 2 MB) 32 items in each of three batches survived it: 830 gen1
+    /// collections at 1,000,000 rows (bench/README.md, issue 15).</summary>
+    private const int BatchSize = 8;
 
     public static IEnumerable<RenderedItem> Render(RunFile run, RenderOptions options, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
@@ -50,8 +49,8 @@ public static partial class ItemRenderer
 
     /// <summary>One action. The CSV is read, filtered and grouped on the caller's thread (so file diagnostics arrive
     /// there, in file order); rows are rendered, checked and hashed in batches on up to <paramref name="parallelism"/>
-    /// workers, each with its own template context; items come back in file order and the duplicate-identity check
-    /// runs on the caller's thread as they are handed out.</summary>
+    /// threads (the caller's among them), each with its own template context; items come back in file order and the
+    /// duplicate-identity check runs on the caller's thread as they are handed out.</summary>
     private static IEnumerable<RenderedItem> RenderAction(ActionDefinition action, TemplateGlobals globals, MediaResolver media,
         BodyFields? bodyFields, IReadOnlyCollection<string> connectors, int parallelism, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
@@ -106,61 +105,49 @@ public static partial class ItemRenderer
             yield break;
         }
 
-        var inFlight = new Queue<Task<RenderedItem[]>>();
-        var batch = new List<TargetGroup>(BatchSize);
+        // The caller renders too (see ItemRenderer.Lanes.cs): parallelism threads in all.
+        using var lanes = new RenderLanes(job, parallelism - 1, cancellationToken);
+        var callerWorker = job.Rent();
+        var order = new Queue<Batch>();
+        var mostAhead = (parallelism - 1) * QueuedPerWorker + 2;
         long next = 0;
-        try
+        using var pending = groups.GetEnumerator();
+        var reading = true;
+        while (reading || order.Count > 0)
         {
-            foreach (var group in groups)
+            if (reading)
             {
-                batch.Add(group);
-                if (batch.Count < BatchSize)
+                var batch = lanes.Take();
+                while (batch.Count < BatchSize && (reading = pending.MoveNext()))
                 {
-                    continue;
+                    batch.Groups[batch.Count++] = pending.Current;
                 }
-                inFlight.Enqueue(job.RenderBatchAsync(batch.ToArray(), next, cancellationToken));
-                next += batch.Count;
-                batch.Clear();
-                if (inFlight.Count > parallelism)
+                if (batch.Count == 0)
                 {
-                    foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (Admit(item) is { } unique)
-                        {
-                            yield return unique;
-                        }
-                    }
+                    lanes.Return(batch);
+                }
+                else
+                {
+                    batch.FirstIndex = next;
+                    next += batch.Count;
+                    lanes.Dispatch(batch, callerWorker);
+                    order.Enqueue(batch);
                 }
             }
-            if (batch.Count > 0)
+            // Hand out what is done, in file order; wait for the oldest only when too much is ahead of it or every row is read.
+            while (order.Count > 0 && (!reading || order.Peek().Done || order.Count > mostAhead))
             {
-                inFlight.Enqueue(job.RenderBatchAsync(batch.ToArray(), next, cancellationToken));
-            }
-            while (inFlight.Count > 0)
-            {
-                foreach (var item in inFlight.Dequeue().GetAwaiter().GetResult())
+                var batch = order.Dequeue();
+                lanes.WaitFor(batch);
+                for (var i = 0; i < batch.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (Admit(item) is { } unique)
+                    if (Admit(batch.Rendered()[i]) is { } unique)
                     {
                         yield return unique;
                     }
                 }
-            }
-        }
-        finally
-        {
-            // Stopped early (break, cancellation, an exception): let the workers finish before the reader closes.
-            foreach (var pending in inFlight)
-            {
-                try
-                {
-                    pending.Wait(CancellationToken.None);
-                }
-                catch (AggregateException)
-                {
-                }
+                lanes.Return(batch);
             }
         }
     }

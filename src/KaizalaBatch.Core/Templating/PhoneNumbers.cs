@@ -1,32 +1,32 @@
+using System.Buffers;
 using System.Text;
 
 namespace KaizalaBatch.Templating;
 
 /// <summary>Phone number lists as people type them in spreadsheets: split on <c>;</c> <c>,</c> <c>|</c> or whitespace,
 /// spaces, dashes, dots and parentheses dropped, a number without <c>+</c> given the default country code.
-/// Used by the template function <c>phones</c> and by the action rules, so both agree.</summary>
+/// Used by the template function <c>phones</c> and by the action rules, so both agree. The numbers are found over
+/// spans into a scratch buffer and handed to a sink, so that <c>phones X | array.join S</c> can write them straight into
+/// its output (a row's numbers were a dozen strings, arrays and builders each).</summary>
 public static class PhoneNumbers
 {
-    private static readonly char[] Separators = [';', ',', '|', ' ', '\t', '\r', '\n'];
+    private static readonly SearchValues<char> HardSeparators = SearchValues.Create(";,|\r\n");
 
     /// <summary>Splits a cell into numbers and normalises each (see <see cref="Normalise"/>). Empty parts are dropped.</summary>
     public static List<string> Split(string? cell, string? countryCode)
     {
-        var numbers = new List<string>();
-        if (string.IsNullOrWhiteSpace(cell))
-        {
-            return numbers;
-        }
-        // "+91 98450 12345" is one number written with spaces, so spaces only separate when both sides look complete.
-        foreach (var part in SplitKeepingSpacedNumbers(cell))
-        {
-            var normalised = Normalise(part, countryCode);
-            if (normalised.Length > 0)
-            {
-                numbers.Add(normalised);
-            }
-        }
-        return numbers;
+        var sink = new ListSink([]);
+        Each(cell, countryCode, ref sink);
+        return sink.Numbers;
+    }
+
+    /// <summary>Appends the cell's numbers to <paramref name="output"/> as <c>phones cell | array.join separator</c> would
+    /// write them; <paramref name="any"/> says whether a number was written before (then a separator comes first).</summary>
+    public static void AppendJoined(StringBuilder output, string? cell, string? countryCode, string separator, ref bool any)
+    {
+        var sink = new JoinSink(output, separator, any);
+        Each(cell, countryCode, ref sink);
+        any = sink.Any;
     }
 
     /// <summary>Keeps digits and a leading <c>+</c>; strips spaces, dashes, dots, parentheses; a number without
@@ -34,35 +34,11 @@ public static class PhoneNumbers
     /// <see cref="IsValid"/> can reject them.</summary>
     public static string Normalise(string number, string? countryCode)
     {
-        var text = new StringBuilder(number.Length + 4);
-        foreach (var c in number.Trim())
-        {
-            if (c is ' ' or '-' or '.' or '(' or ')' or '\t' or '\u00a0')
-            {
-                continue;
-            }
-            text.Append(c);
-        }
-        if (text.Length == 0)
-        {
-            return "";
-        }
-        if (text[0] == '+')
-        {
-            return text.ToString();
-        }
-        if (text.Length > 2 && text[0] == '0' && text[1] == '0')
-        {
-            return "+" + text.ToString(2, text.Length - 2);
-        }
-        if (countryCode is { Length: > 0 })
-        {
-            var code = countryCode.StartsWith('+') ? countryCode : "+" + countryCode;
-            // A national number written with its trunk 0 (09845...) drops it after the country code.
-            var national = text.ToString().TrimStart('0');
-            return code + national;
-        }
-        return text.ToString();
+        ArgumentNullException.ThrowIfNull(number);
+        var sink = new ListSink([]);
+        var text = number.Length <= 256 ? stackalloc char[number.Length] : new char[number.Length];
+        Normalise(number, text, countryCode, ref sink);
+        return sink.Numbers.Count > 0 ? sink.Numbers[0] : "";
     }
 
     /// <summary><c>+</c> followed by 8 to 15 digits (E.164).</summary>
@@ -82,47 +58,142 @@ public static class PhoneNumbers
         return true;
     }
 
-    private static IEnumerable<string> SplitKeepingSpacedNumbers(string cell)
+    /// <summary>Receives each normalised number in up to three pieces (a <c>+</c>, the country code, the digits).</summary>
+    private interface INumberSink
     {
-        foreach (var hard in cell.Split([';', ',', '|', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        void Add(ReadOnlySpan<char> plus, ReadOnlySpan<char> code, ReadOnlySpan<char> number);
+    }
+
+    private static void Each<TSink>(string? cell, string? countryCode, ref TSink sink) where TSink : struct, INumberSink
+    {
+        if (string.IsNullOrWhiteSpace(cell))
         {
-            // Within a part, whitespace separates numbers only when a new token starts with + or the part has
-            // several tokens that are each long enough to be a number on their own.
-            var tokens = hard.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
-            if (tokens.Length <= 1)
+            return;
+        }
+        // Two scratch areas as long as the cell: a number's tokens joined, and that number normalised.
+        char[]? rented = null;
+        var buffer = cell.Length <= 256 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(cell.Length * 2));
+        var joined = buffer[..cell.Length];
+        var text = buffer.Slice(cell.Length, cell.Length);
+        try
+        {
+            foreach (var range in cell.AsSpan().SplitAny(HardSeparators))
             {
-                yield return hard;
-                continue;
-            }
-            var current = new StringBuilder();
-            foreach (var token in tokens)
-            {
-                var digits = token.Count(char.IsAsciiDigit);
-                var startsNumber = token.StartsWith('+') || digits >= 8;
-                if (current.Length > 0 && startsNumber && CountDigits(current) >= 8)
+                var hard = cell.AsSpan()[range].Trim();
+                if (hard.IsEmpty)
                 {
-                    yield return current.ToString();
-                    current.Clear();
+                    continue;
                 }
-                current.Append(token);
+                // Within a part, whitespace separates numbers only when a new token starts with + or the part has
+                // several tokens that are each long enough to be a number on their own ("+91 98450 12345" is one).
+                if (hard.IndexOfAny(' ', '\t') < 0)
+                {
+                    Normalise(hard, text, countryCode, ref sink);
+                    continue;
+                }
+                var length = 0;
+                foreach (var tokenRange in hard.SplitAny(" \t"))
+                {
+                    var token = hard[tokenRange];
+                    if (token.IsEmpty)
+                    {
+                        continue;
+                    }
+                    var startsNumber = token[0] == '+' || CountDigits(token) >= 8;
+                    if (length > 0 && startsNumber && CountDigits(joined[..length]) >= 8)
+                    {
+                        Normalise(joined[..length], text, countryCode, ref sink);
+                        length = 0;
+                    }
+                    token.CopyTo(joined[length..]);
+                    length += token.Length;
+                }
+                if (length > 0)
+                {
+                    Normalise(joined[..length], text, countryCode, ref sink);
+                }
             }
-            if (current.Length > 0)
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                yield return current.ToString();
+                ArrayPool<char>.Shared.Return(rented);
             }
         }
     }
 
-    private static int CountDigits(StringBuilder text)
+    /// <summary>One number, normalised through <paramref name="text"/> (scratch as long as it) into the sink; nothing
+    /// when only separators remain.</summary>
+    private static void Normalise<TSink>(ReadOnlySpan<char> number, Span<char> text, string? countryCode, ref TSink sink)
+        where TSink : struct, INumberSink
+    {
+        var length = 0;
+        foreach (var c in number.Trim())
+        {
+            if (c is ' ' or '-' or '.' or '(' or ')' or '\t' or '\u00a0')
+            {
+                continue;
+            }
+            text[length++] = c;
+        }
+        var kept = text[..length];
+        if (length == 0)
+        {
+            return;
+        }
+        if (kept[0] == '+')
+        {
+            sink.Add([], [], kept);
+        }
+        else if (length > 2 && kept[0] == '0' && kept[1] == '0')
+        {
+            sink.Add("+", [], kept[2..]);
+        }
+        else if (countryCode is { Length: > 0 })
+        {
+            // A national number written with its trunk 0 (09845...) drops it after the country code.
+            sink.Add(countryCode.StartsWith('+') ? [] : "+", countryCode, kept.TrimStart('0'));
+        }
+        else
+        {
+            sink.Add([], [], kept);
+        }
+    }
+
+    private static int CountDigits(ReadOnlySpan<char> text)
     {
         var count = 0;
-        for (var i = 0; i < text.Length; i++)
+        foreach (var c in text)
         {
-            if (char.IsAsciiDigit(text[i]))
+            if (char.IsAsciiDigit(c))
             {
                 count++;
             }
         }
         return count;
+    }
+
+    private struct ListSink(List<string> numbers) : INumberSink
+    {
+        public readonly List<string> Numbers => numbers;
+
+        public readonly void Add(ReadOnlySpan<char> plus, ReadOnlySpan<char> code, ReadOnlySpan<char> number) =>
+            numbers.Add(string.Concat(plus, code, number));
+    }
+
+    private struct JoinSink(StringBuilder output, string separator, bool any) : INumberSink
+    {
+        public bool Any { get; private set; } = any;
+
+        public void Add(ReadOnlySpan<char> plus, ReadOnlySpan<char> code, ReadOnlySpan<char> number)
+        {
+            if (Any)
+            {
+                output.Append(separator);
+            }
+            output.Append(plus).Append(code).Append(number);
+            Any = true;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 using KaizalaBatch.RunFiles;
 using Scriban.Runtime;
 using Token = KaizalaBatch.RunFiles.Token;
@@ -32,33 +33,52 @@ public sealed record TemplateGlobals(string RunName, DateTimeOffset StartedAt, M
     private ScriptArray Phones(object? value)
     {
         var result = new ScriptArray();
+        foreach (var cell in PhoneCells(value))
+        {
+            foreach (var number in PhoneNumbers.Split(cell, CountryCode))
+            {
+                result.Add(number);
+            }
+        }
+        return result;
+    }
+
+    /// <summary><c>phones value | array.join separator</c>, written into <paramref name="output"/> without the two
+    /// lists between them: what a text template renders for it.</summary>
+    internal void AppendPhonesJoined(StringBuilder output, object? value, string separator)
+    {
+        var any = false;
+        if (value is string text)
+        {
+            PhoneNumbers.AppendJoined(output, text, CountryCode, separator, ref any);
+            return;
+        }
+        foreach (var cell in PhoneCells(value))
+        {
+            PhoneNumbers.AppendJoined(output, cell, CountryCode, separator, ref any);
+        }
+    }
+
+    /// <summary>The cells <c>phones</c> reads numbers from: a text, each item of a list, or any other value as text.</summary>
+    private static IEnumerable<string?> PhoneCells(object? value)
+    {
         switch (value)
         {
             case null:
-                break;
+                yield break;
             case string text:
-                foreach (var number in PhoneNumbers.Split(text, CountryCode))
-                {
-                    result.Add(number);
-                }
+                yield return text;
                 break;
             case IEnumerable list:
                 foreach (var item in list)
                 {
-                    foreach (var number in PhoneNumbers.Split(Convert.ToString(item, CultureInfo.InvariantCulture), CountryCode))
-                    {
-                        result.Add(number);
-                    }
+                    yield return Convert.ToString(item, CultureInfo.InvariantCulture);
                 }
                 break;
             default:
-                foreach (var number in PhoneNumbers.Split(Convert.ToString(value, CultureInfo.InvariantCulture), CountryCode))
-                {
-                    result.Add(number);
-                }
+                yield return Convert.ToString(value, CultureInfo.InvariantCulture);
                 break;
         }
-        return result;
     }
 
     private static object ToScript(Token token) => token switch

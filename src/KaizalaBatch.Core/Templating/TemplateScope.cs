@@ -15,6 +15,7 @@ namespace KaizalaBatch.Templating;
 /// function reaches the environment, the file system or the network (TemplateScope.Sandbox.cs).</summary>
 public sealed partial class TemplateScope
 {
+    private readonly TemplateGlobals run;
     private readonly ScriptObject globals;
     private readonly ScriptObject scratch = new(8);
     private readonly ScriptArray singleRow = new(1);
@@ -28,6 +29,7 @@ public sealed partial class TemplateScope
     public TemplateScope(TemplateGlobals run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        this.run = run;
         CountryCode = run.CountryCode;
         startedAt = run.StartedAt.UtcDateTime;
         globals = run.ToScriptObject();
@@ -169,18 +171,20 @@ public sealed partial class TemplateScope
                 return ToJson(Evaluate(expression.Expression, expression.Location), 0);
             case TextTemplateValue text:
                 return JsonValue.Create(RenderText(text));
+            // By index: a foreach over the IReadOnlyList boxes an enumerator, a dozen a row in a Survey.
             case ObjectValue obj:
                 var result = new JsonObject();
-                foreach (var (key, property) in obj.Properties)
+                for (var i = 0; i < obj.Properties.Count; i++)
                 {
+                    var (key, property) = obj.Properties[i];
                     result[key] = RenderNode(property, depth + 1);
                 }
                 return result;
             case ArrayValue array:
                 var items = new JsonArray();
-                foreach (var item in array.Items)
+                for (var i = 0; i < array.Items.Count; i++)
                 {
-                    items.Add(RenderNode(item, depth + 1));
+                    items.Add(RenderNode(array.Items[i], depth + 1));
                 }
                 return items;
             default:
