@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Figure 2: send throughput against the physical limit. The emulator as a server with its limits off; first its raw
 # capacity for the same POST with wrk, then `run` of ITEMS items against it (ledger durable: synchronous=FULL).
-# Target: the runner reaches >= 50% of wrk's raw rate.
+# Target: the runner reaches >= 50% of wrk's raw rate. RUNNER=<an installed kaizala-batch> runs `run` with that tool (the
+# ReadyToRun package, as users install it) instead of the Release build; the emulator is the build's either way.
 source "$(dirname "$0")/common.sh"
 build_release
 ITEMS=${ITEMS:-20000}; PORT=${PORT:-5191}; DURATION=${DURATION:-10s}
@@ -25,11 +26,11 @@ printf '%-12s %8s %9s %9s %8s %6s\n' concurrency seconds items/s vs_wrk sent cor
 for concurrency in ${CONCURRENCY:-16 64}; do
   curl -s -X POST "$EMU/_emulator/reset" >/dev/null
   runfile=$(server_run_file "$dir" send-bench 1000000 "$concurrency")
-  /usr/bin/time -f '%e %M' -o "$dir/send.time" $CLI run "$runfile" >"$dir/send.out" 2>&1 || { cat "$dir/send.out"; exit 1; }
-  read -r s k <"$dir/send.time"
+  /usr/bin/time -f '%e %M %U %S' -o "$dir/send.time" ${RUNNER:-$CLI} run "$runfile" >"$dir/send.out" 2>&1 || { cat "$dir/send.out"; exit 1; }
+  read -r s k u y <"$dir/send.time"
   sent=$(emulator_actions)
   rate=$(awk -v r="$sent" -v s="$s" 'BEGIN{printf "%.0f", r/s}')
   ratio=$(awk -v a="$rate" -v b="$best" 'BEGIN{printf "%.2f", a/b}')
   printf '%-12s %8s %9s %9s %8s %6s\n' "$concurrency" "$s" "$rate" "$ratio" "$sent" "$CORES"
-  echo "RESULT send items=$ITEMS concurrency=$concurrency rate=$rate items/s wrk=$best requests/s vs_wrk=$ratio cores=$CORES"
+  echo "RESULT send items=$ITEMS concurrency=$concurrency rate=$rate items/s wrk=$best requests/s vs_wrk=$ratio runner_cpu=$(awk -v a="$u" -v b="$y" 'BEGIN{printf "%.1f", a+b}') s cores=$CORES"
 done
