@@ -17,6 +17,8 @@ internal sealed partial class ItemSender
     /// itself (Polly's state machine around an attempt that needed none was a tenth of a run's CPU, bench/README.md).</summary>
     private async Task<Attempt> AttemptsAsync(Func<ValueTask<Attempt>> attempt, CancellationToken stop)
     {
+        // As the pipeline does before any attempt: a run stopped already starts none (not even an in-doubt item's read-back).
+        stop.ThrowIfCancellationRequested();
         var first = await attempt().ConfigureAwait(false);
         if (first.Retry is null)
         {
