@@ -69,7 +69,70 @@ public sealed class SentBodyTests : IDisposable
         ledger.MarkInDoubt(item, "req2", null, _time.GetUtcNow(), sentBody: null);
         Assert.Null(ledger.FindSentBody(item.Action, item.Key));
         Assert.Null(RawBody(path, item));
+        Assert.Equal(0, KeptBodies(path));
         Assert.Equal(ItemState.InDoubt, ledger.Find(item.Action, item.Key)?.State);
+    }
+
+    [Fact]
+    public void Each_attempt_keeps_its_own_body_and_the_one_it_replaces_is_gone()
+    {
+        var path = _dir.File("run.ledger.db");
+        var first = Items.Survey("survey", Items.NewGroup(), title: "First");
+        var other = Items.Survey("survey", Items.NewGroup(), title: "Other");
+        using var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time);
+        ledger.MarkInDoubt(first, "req", "First", _time.GetUtcNow(), first.Body!.ToJsonString());
+        ledger.MarkInDoubt(other, "req", "Other", _time.GetUtcNow(), other.Body!.ToJsonString());
+        ledger.MarkSent(first.Action, first.Key, "ref", "act");
+
+        // The first item is changed and sent again: its new body replaces the old one; the other item's is untouched.
+        var changed = Items.Survey("survey", first.GroupId, title: "First, changed");
+        ledger.MarkInDoubt(changed, "req2", "First, changed", _time.GetUtcNow(), changed.Body!.ToJsonString());
+        Assert.Equal(changed.Body!.ToJsonString(), ledger.FindSentBody(first.Action, first.Key));
+        Assert.Equal(other.Body!.ToJsonString(), ledger.FindSentBody(other.Action, other.Key));
+        Assert.Equal(2, KeptBodies(path));
+    }
+
+    [Fact]
+    public void Bodies_kept_in_the_item_row_by_an_older_ledger_are_moved_to_their_table()
+    {
+        var path = _dir.File("v7.ledger.db");
+        var items = Enumerable.Range(0, 3).Select(i => Items.Survey("survey", Items.NewGroup(), title: $"Survey {i}")).ToList();
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            LedgerSchema.Migrate(raw, upTo: 7);
+            foreach (var (item, i) in items.Select((item, i) => (item, i)))
+            {
+                using var insert = raw.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO items (action, key, group_id, action_type, state, content_hash, attempts, updated_at, sent_body)
+                    VALUES ($a, $k, $k, 'Survey', 'Sent', 'h', 1, 0, $body)
+                    """;
+                insert.Parameters.AddWithValue("$a", item.Action);
+                insert.Parameters.AddWithValue("$k", item.Key);
+                // The second item was sent with keepPayloads: false.
+                insert.Parameters.AddWithValue("$body", i == 1 ? DBNull.Value : SentBodies.Compress(item.Body!.ToJsonString()));
+                insert.ExecuteNonQuery();
+            }
+        }
+        using (var ledger = SqliteLedger.Open(path, LedgerMode.ReadWrite, _time))
+        {
+            Assert.Equal(LedgerSchema.CurrentVersion, ledger.SchemaVersion);
+            Assert.Equal(items[0].Body!.ToJsonString(), ledger.FindSentBody(items[0].Action, items[0].Key));
+            Assert.Null(ledger.FindSentBody(items[1].Action, items[1].Key));
+            Assert.Equal(items[2].Body!.ToJsonString(), ledger.FindSentBody(items[2].Action, items[2].Key));
+        }
+        Assert.Equal(2, KeptBodies(path));
+        Assert.NotNull(RawBody(path, items[2]));
+    }
+
+    private static long KeptBodies(string path)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        raw.Open();
+        using var count = raw.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM sent_bodies";
+        return (long)count.ExecuteScalar()!;
     }
 
     [Fact]
@@ -108,7 +171,7 @@ public sealed class SentBodyTests : IDisposable
         using var raw = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         raw.Open();
         using var select = raw.CreateCommand();
-        select.CommandText = "SELECT sent_body FROM items WHERE action = $a AND key = $k";
+        select.CommandText = "SELECT b.body FROM items i JOIN sent_bodies b ON b.id = i.sent_body_id WHERE i.action = $a AND i.key = $k";
         select.Parameters.AddWithValue("$a", item.Action);
         select.Parameters.AddWithValue("$k", item.Key);
         return select.ExecuteScalar() as byte[];

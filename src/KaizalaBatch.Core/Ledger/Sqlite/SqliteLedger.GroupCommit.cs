@@ -96,7 +96,10 @@ public sealed partial class SqliteLedger
                     }
                     try
                     {
-                        Execute(write, null, now);
+                        // In a transaction of its own: a write of several statements is applied whole or not at all.
+                        using var alone = Connection.BeginTransaction();
+                        Execute(write, alone, now);
+                        alone.Commit();
                     }
                     catch (Exception ex)
                     {

@@ -67,7 +67,10 @@ public sealed partial class SqliteLedger
     public string? FindSentBody(string action, string key) =>
         Query<string?>(null, command =>
         {
-            command.CommandText = "SELECT sent_body FROM items WHERE action = $action AND key = $key";
+            command.CommandText = """
+                SELECT coalesce(b.body, i.sent_body) FROM items i LEFT JOIN sent_bodies b ON b.id = i.sent_body_id
+                WHERE i.action = $action AND i.key = $key
+                """;
             command.Parameters.AddWithValue("$action", action);
             command.Parameters.AddWithValue("$key", key);
             return command.ExecuteScalar() is byte[] kept ? SentBodies.Decompress(kept) : null;

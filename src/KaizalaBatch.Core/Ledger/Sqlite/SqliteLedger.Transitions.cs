@@ -28,13 +28,19 @@ public sealed partial class SqliteLedger
         ArgumentNullException.ThrowIfNull(item);
         // Compressed here, not in the bind below, which runs inside the group commit that other senders wait for.
         var body = sentBody is null ? null : SentBodies.Compress(sentBody);
+        // One write of three statements, committed together: the body kept by the item's previous attempt goes, this
+        // attempt's body is appended (none when keepPayloads is false), and the item points at it.
         return new PendingWrite("""
-            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body, connector,
+            DELETE FROM sent_bodies WHERE id = (SELECT sent_body_id FROM items WHERE action = $action AND key = $key);
+            INSERT INTO sent_bodies (body) SELECT $body WHERE $body IS NOT NULL;
+            INSERT INTO items (action, key, group_id, action_type, state, content_hash, request_hash, sent_title, sent_body_id, connector,
                                attempts, first_row, attempt_started_at, in_doubt_since, updated_at)
-            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title, $body, $connector, 1, $row, $started, $started, $now)
+            VALUES ($action, $key, $group, $type, 'InDoubt', $content, $request, $title,
+                    CASE WHEN $body IS NULL THEN NULL ELSE last_insert_rowid() END, $connector, 1, $row, $started, $started, $now)
             ON CONFLICT (action, key) DO UPDATE SET
                 group_id = excluded.group_id, action_type = excluded.action_type, content_hash = excluded.content_hash,
-                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body = excluded.sent_body, connector = excluded.connector,
+                request_hash = excluded.request_hash, sent_title = excluded.sent_title, sent_body_id = excluded.sent_body_id,
+                connector = excluded.connector,
                 attempts = items.attempts + 1,
                 first_row = excluded.first_row,
                 attempt_started_at = excluded.attempt_started_at,
