@@ -18,6 +18,8 @@ public static partial class ItemRenderer
     {
         public readonly TargetGroup[] Groups = new TargetGroup[BatchSize];
         public readonly RenderedItem[] Items = new RenderedItem[BatchSize];
+        /// <summary>Each item's <see cref="IdentityIndex.HashOf"/>, computed where it was rendered.</summary>
+        public readonly ulong[] Identities = new ulong[BatchSize];
         public int Count;
         public long FirstIndex;
         private volatile bool done;
@@ -32,7 +34,9 @@ public static partial class ItemRenderer
                 for (var i = 0; i < Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    Items[i] = job.RenderItem(worker, Groups[i], FirstIndex + i);
+                    var item = job.RenderItem(worker, Groups[i], FirstIndex + i);
+                    Items[i] = item;
+                    Identities[i] = IdentityIndex.HashOf(item.Action, item.Key);
                 }
             }
             catch (Exception exception)
