@@ -17,6 +17,15 @@ internal sealed class CompactKeyTable
         return shards[(int)(id & 15)].FindOrAdd(id, value);
     }
 
+    /// <summary>Reads the slot where <paramref name="key"/> would be looked for first, so that the cache line is on its
+    /// way before <see cref="FindOrAdd"/> needs it: a lookup in a table of a million slots is a cache and TLB miss, and
+    /// the loads of several keys touched one after the other overlap. The value is only to be consumed, never used.</summary>
+    public ulong Touch(ulong key)
+    {
+        var id = Math.Max(1UL, key);
+        return shards[(int)(id & 15)].Touch(id);
+    }
+
     private sealed class Shard
     {
         private const double MaxLoad = 0.7;
@@ -40,6 +49,12 @@ internal sealed class CompactKeyTable
             values[slot] = value;
             count++;
             return null;
+        }
+
+        public ulong Touch(ulong id)
+        {
+            var table = keys;
+            return table[(int)Math.BigMul(id, (ulong)table.Length, out _)];
         }
 
         /// <summary>The slot that holds <paramref name="id"/>, or the empty slot where it would go (linear probing).</summary>

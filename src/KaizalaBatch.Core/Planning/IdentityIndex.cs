@@ -12,9 +12,13 @@ internal sealed class IdentityIndex
 
     /// <summary>The item, or null when its identity was seen before. Two rows with one identity are an input error
     /// (SPEC section 2), reported with both rows: the ledger could not tell them apart, so the run sends nothing.</summary>
-    public RenderedItem? Check(RenderedItem item, Action<Diagnostic> report)
+    public RenderedItem? Check(RenderedItem item, Action<Diagnostic> report) => Check(item, HashOf(item.Action, item.Key), report);
+
+    /// <summary><see cref="Check(RenderedItem, Action{Diagnostic})"/> with the identity's <see cref="HashOf"/> already
+    /// computed (by a render thread, off the thread that checks every item in order).</summary>
+    public RenderedItem? Check(RenderedItem item, ulong identity, Action<Diagnostic> report)
     {
-        if (item.Key.Length == 0 || item.Rows.Count == 0 || FindDuplicate(item.Action, item.Key, item.Rows[0]) is not { } earlier)
+        if (item.Key.Length == 0 || item.Rows.Count == 0 || table.FindOrAdd(identity, (uint)item.Rows[0]) is not { } earlier)
         {
             return item;
         }
@@ -24,16 +28,19 @@ internal sealed class IdentityIndex
         return null;
     }
 
-    private long? FindDuplicate(string action, string key, long row)
+    /// <summary>Starts loading the slot of an identity about to be checked (see <see cref="CompactKeyTable.Touch"/>).</summary>
+    public ulong Prefetch(ulong identity) => table.Touch(identity);
+
+    /// <summary>XXH3 of UTF-8 action, 0, UTF-8 key: a well-mixed 64-bit hash without SHA-256's native round trip (a
+    /// second one per row, after the content hash, cost plan about a tenth of its time in OpenSSL calls), written into
+    /// one buffer without joining the strings first. Thread-safe.</summary>
+    public static ulong HashOf(string action, string key)
     {
-        // XXH3 of UTF-8 action, 0, UTF-8 key: a well-mixed 64-bit hash without SHA-256's native round trip (a second
-        // one per row, after the content hash, cost plan about a tenth of its time in OpenSSL calls), written into one
-        // buffer without joining the strings first.
         var byteCount = Encoding.UTF8.GetByteCount(action) + 1 + Encoding.UTF8.GetByteCount(key);
         Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         var written = Encoding.UTF8.GetBytes(action, bytes);
         bytes[written++] = 0;
         Encoding.UTF8.GetBytes(key, bytes[written..]);
-        return table.FindOrAdd(System.IO.Hashing.XxHash3.HashToUInt64(bytes), (uint)row);
+        return System.IO.Hashing.XxHash3.HashToUInt64(bytes);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using KaizalaBatch.Targets;
 
@@ -10,14 +11,18 @@ namespace KaizalaBatch.Planning;
 /// cost a fifth more CPU a row than one thread, much of it in the kernel waking threads: bench/README.md, issue 15).</summary>
 public static partial class ItemRenderer
 {
-    /// <summary>Batches a worker may have queued before the caller renders the next one itself.</summary>
-    private const int QueuedPerWorker = 2;
+    /// <summary>Batches a worker may have queued (the one it renders included) before the caller renders the next one
+    /// itself. With 2, the worker finished its two while the caller rendered one and went to sleep; with 3 it has one
+    /// more to go on with (about half the context switches at 1,000,000 rows: bench/README.md, issue 15).</summary>
+    private const int QueuedPerWorker = 3;
 
     /// <summary>A batch of rows on its way, reused once its items are handed out.</summary>
     private sealed class Batch
     {
         public readonly TargetGroup[] Groups = new TargetGroup[BatchSize];
         public readonly RenderedItem[] Items = new RenderedItem[BatchSize];
+        /// <summary>Each item's <see cref="IdentityIndex.HashOf"/>, computed where it was rendered.</summary>
+        public readonly ulong[] Identities = new ulong[BatchSize];
         public int Count;
         public long FirstIndex;
         private volatile bool done;
@@ -32,7 +37,9 @@ public static partial class ItemRenderer
                 for (var i = 0; i < Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    Items[i] = job.RenderItem(worker, Groups[i], FirstIndex + i);
+                    var item = job.RenderItem(worker, Groups[i], FirstIndex + i);
+                    Items[i] = item;
+                    Identities[i] = IdentityIndex.HashOf(item.Action, item.Key);
                 }
             }
             catch (Exception exception)
@@ -131,6 +138,7 @@ public static partial class ItemRenderer
             var worker = job.Rent();
             while (true)
             {
+                AwaitWork();
                 Batch batch;
                 lock (work)
                 {
@@ -155,6 +163,23 @@ public static partial class ItemRenderer
                 }
             }
         }
+
+        /// <summary>Spins a little before the worker goes to sleep for want of a batch: the reader hands one over every
+        /// few tens of microseconds, and on this VM a futex sleep and the reader's wake-up (two system calls and two
+        /// context switches) cost more than that; the worker slept about once every two batches, 260,000 context
+        /// switches at 1,000,000 rows (bench/README.md, issue 15).</summary>
+        private void AwaitWork()
+        {
+            var started = Stopwatch.GetTimestamp();
+            // The count is read without the lock; the worker checks it again under the lock before it sleeps.
+            while (work.Count == 0 && !Volatile.Read(ref closed) && Stopwatch.GetElapsedTime(started).Ticks < MaxSpinTicks)
+            {
+                Thread.SpinWait(20);
+            }
+        }
+
+        /// <summary>How long a worker spins for the next batch before it sleeps.</summary>
+        private static readonly long MaxSpinTicks = TimeSpan.FromMicroseconds(50).Ticks;
 
         /// <summary>Stops the workers once they are idle; batches not yet started are dropped (the caller stopped
         /// taking items, or has them all). Returns when no worker is rendering, so the reader can close.</summary>

@@ -19,6 +19,9 @@ public static partial class ItemRenderer
     /// collections at 1,000,000 rows (bench/README.md, issue 15).</summary>
     private const int BatchSize = 8;
 
+    /// <summary>Where the prefetching loads' results go, so that the JIT keeps them.</summary>
+    private static ulong Touched;
+
     public static IEnumerable<RenderedItem> Render(RunFile run, RenderOptions options, Action<Diagnostic> fileDiagnostics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -80,14 +83,15 @@ public static partial class ItemRenderer
 
         // An item whose input is unusable (a CSV cell naming a file outside the media folder) is reported like a file
         // problem, in file order, and dropped; then each item's identity must be new.
-        RenderedItem? Admit(RenderedItem rendered)
+        // The identity is the one rendered (Separate changes only the errors).
+        RenderedItem? Admit(RenderedItem rendered, ulong identity)
         {
             var item = literals.Separate(rendered);
             foreach (var error in item.InputErrors)
             {
                 fileDiagnostics(error);
             }
-            return item.InputErrors.Count > 0 ? null : identities.Check(item, fileDiagnostics);
+            return item.InputErrors.Count > 0 ? null : identities.Check(item, identity, fileDiagnostics);
         }
 
         if (parallelism <= 1)
@@ -97,7 +101,8 @@ public static partial class ItemRenderer
             foreach (var group in groups)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Admit(job.RenderItem(worker, group, index++)) is { } unique)
+                var rendered = job.RenderItem(worker, group, index++);
+                if (Admit(rendered, IdentityIndex.HashOf(rendered.Action, rendered.Key)) is { } unique)
                 {
                     yield return unique;
                 }
@@ -139,10 +144,18 @@ public static partial class ItemRenderer
             {
                 var batch = order.Dequeue();
                 lanes.WaitFor(batch);
+                // The batch's identity slots are loaded together, so that their cache misses overlap instead of
+                // stalling this thread once a row (the table outgrows the caches at some 100,000 rows).
+                ulong touched = 0;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    touched ^= identities.Prefetch(batch.Identities[i]);
+                }
+                Touched = touched;
                 for (var i = 0; i < batch.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (Admit(batch.Rendered()[i]) is { } unique)
+                    if (Admit(batch.Rendered()[i], batch.Identities[i]) is { } unique)
                     {
                         yield return unique;
                     }

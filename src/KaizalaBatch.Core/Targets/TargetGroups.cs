@@ -61,7 +61,13 @@ public static class TargetGroups
         var groupId = rawGroup;
         if (Guid.TryParse(rawGroup, out var guid))
         {
-            groupId = guid.ToString("D");
+            // A cell already in lower-case "D" form is kept as it is: formatting the GUID into a new string made a
+            // second copy of the same text for every row (96 bytes a row at 1,000,000 rows).
+            Span<char> canonical = stackalloc char[36];
+            if (!guid.TryFormat(canonical, out var written, "D") || !canonical[..written].SequenceEqual(rawGroup))
+            {
+                groupId = guid.ToString("D");
+            }
         }
         else
         {
