@@ -11,11 +11,9 @@ internal sealed class IdentityIndex
     private readonly CompactKeyTable table = new();
 
     /// <summary>The item, or null when its identity was seen before. Two rows with one identity are an input error
-    /// (SPEC section 2), reported with both rows: the ledger could not tell them apart, so the run sends nothing.</summary>
-    public RenderedItem? Check(RenderedItem item, Action<Diagnostic> report) => Check(item, HashOf(item.Action, item.Key), report);
-
-    /// <summary><see cref="Check(RenderedItem, Action{Diagnostic})"/> with the identity's <see cref="HashOf"/> already
-    /// computed (by a render thread, off the thread that checks every item in order).</summary>
+    /// (SPEC section 2), reported with both rows: the ledger could not tell them apart, so the run sends nothing.
+    /// <paramref name="identity"/> is the item's <see cref="HashOf"/>, computed by the thread that rendered it, off the
+    /// thread that checks every item in order.</summary>
     public RenderedItem? Check(RenderedItem item, ulong identity, Action<Diagnostic> report)
     {
         if (item.Key.Length == 0 || item.Rows.Count == 0 || table.FindOrAdd(identity, (uint)item.Rows[0]) is not { } earlier)

@@ -172,14 +172,14 @@ public static partial class ItemRenderer
         {
             var started = Stopwatch.GetTimestamp();
             // The count is read without the lock; the worker checks it again under the lock before it sleeps.
-            while (work.Count == 0 && !Volatile.Read(ref closed) && Stopwatch.GetElapsedTime(started).Ticks < MaxSpinTicks)
+            while (work.Count == 0 && !Volatile.Read(ref closed) && Stopwatch.GetElapsedTime(started) < MaxSpin)
             {
                 Thread.SpinWait(20);
             }
         }
 
         /// <summary>How long a worker spins for the next batch before it sleeps.</summary>
-        private static readonly long MaxSpinTicks = TimeSpan.FromMicroseconds(50).Ticks;
+        private static readonly TimeSpan MaxSpin = TimeSpan.FromMicroseconds(50);
 
         /// <summary>Stops the workers once they are idle; batches not yet started are dropped (the caller stopped
         /// taking items, or has them all). Returns when no worker is rendering, so the reader can close.</summary>
